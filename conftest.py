@@ -1,0 +1,38 @@
+"""Fixtures for the whole suite."""
+
+import pytest
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the shipped region codes once per test database (county level; towns are tested separately)."""
+    from shian.core.services.regions import regions_load
+
+    with django_db_blocker.unblock():
+        regions_load()
+
+
+@pytest.fixture
+def inspector(db):
+    """An inspector of 苏州市姑苏区 (320508)."""
+    from shian.core.tests.factories import AgencyFactory, RegulatorFactory, region
+
+    agency = AgencyFactory(name="苏州市姑苏区市场监督管理局", region=region("320508"))
+    return RegulatorFactory(username="gusu-inspector", agency=agency)
+
+
+@pytest.fixture
+def other_county_inspector(db):
+    """An inspector of 苏州市吴中区 (320506): same city, another county."""
+    from shian.core.tests.factories import AgencyFactory, RegulatorFactory, region
+
+    agency = AgencyFactory(name="苏州市吴中区市场监督管理局", region=region("320506"))
+    return RegulatorFactory(username="wuzhong-inspector", agency=agency)
+
+
+@pytest.fixture
+def regions(transactional_db):
+    """Region codes for transactional tests (the database is flushed after each of them)."""
+    from shian.core.services.regions import regions_load
+
+    regions_load()

@@ -1,0 +1,29 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from shian.core.forms import LoginForm
+
+handler403 = "shian.core.views.error_403"
+handler404 = "shian.core.views.error_404"
+handler500 = "shian.core.views.error_500"
+
+api_v1 = [
+    path("", include("shian.core.api.urls")),
+    path("", include("shian.core.evidence.api_urls")),
+    path("", include("shian.registry.api_urls")),
+]
+
+urlpatterns = [
+    path("", include("shian.core.urls")),
+    path("", include("shian.core.evidence.urls")),
+    path("operators/", include("shian.registry.urls")),
+    path("accounts/login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+]

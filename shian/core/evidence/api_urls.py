@@ -1,0 +1,7 @@
+from rest_framework.routers import SimpleRouter
+
+from .api import EvidenceViewSet
+
+router = SimpleRouter()
+router.register("evidence", EvidenceViewSet, basename="evidence")
+urlpatterns = router.urls

@@ -1,0 +1,98 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ..choices import RegionLevel, UserKind
+from ..models import Evidence, Region
+
+Operator = Evidence._meta.get_field("operator").related_model
+
+
+class EvidenceUploadForm(forms.Form):
+    """The 五定 upload form of a phone: camera photo, selfie, scene, phone, position from the browser's
+    geolocation and the capture time. The service checks everything again; the form only parses."""
+
+    file = forms.FileField(
+        label=_("Photo or PDF"),
+        widget=forms.FileInput(
+            attrs={"accept": "image/*,application/pdf", "capture": "environment", "class": "form-control"}
+        ),
+    )
+    face_photo = forms.FileField(
+        label=_("Photographer's face"),
+        help_text=_("A selfie of the person taking the photo."),
+        widget=forms.FileInput(attrs={"accept": "image/*", "capture": "user", "class": "form-control"}),
+    )
+    scene = forms.CharField(
+        label=_("Scene"),
+        max_length=255,
+        help_text=_("What the photo shows, e.g. the checklist item or the place in the kitchen."),
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
+    phone = forms.CharField(
+        label=_("Mobile phone"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"class": "form-control", "inputmode": "tel", "autocomplete": "tel"}),
+    )
+    captured_at = forms.DateTimeField(
+        label=_("Capture time"),
+        widget=forms.DateTimeInput(
+            attrs={"type": "datetime-local", "class": "form-control"}, format="%Y-%m-%dT%H:%M"
+        ),
+    )
+    latitude = forms.DecimalField(
+        label=_("Latitude"),
+        min_value=-90,
+        max_value=90,
+        decimal_places=6,
+        max_digits=9,
+        widget=forms.NumberInput(
+            attrs={"class": "form-control", "readonly": True, "step": "any", "data-geo": "latitude"}
+        ),
+    )
+    longitude = forms.DecimalField(
+        label=_("Longitude"),
+        min_value=-180,
+        max_value=180,
+        decimal_places=6,
+        max_digits=9,
+        widget=forms.NumberInput(
+            attrs={"class": "form-control", "readonly": True, "step": "any", "data-geo": "longitude"}
+        ),
+    )
+    operator = forms.ModelChoiceField(
+        label=_("Food business"),
+        queryset=Operator.objects.none(),
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    region = forms.ModelChoiceField(
+        label=_("County"),
+        queryset=Region.objects.none(),
+        required=False,
+        help_text=_("Needed when the evidence belongs to no food business."),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["operator"].queryset = Operator.objects.visible_to(user).select_related("region")
+        self.fields["phone"].initial = user.phone
+        self.fields["captured_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
+        if user.kind == UserKind.REGULATOR or user.is_superuser:
+            counties = Region.objects.current().filter(level=RegionLevel.COUNTY)
+            if user.jurisdiction_id:
+                counties = counties.within(user.jurisdiction_id)
+            self.fields["region"].queryset = counties
+        else:
+            del self.fields["region"]
+            self.fields["operator"].required = True
+
+    def clean(self):
+        data = super().clean()
+        operator = data.get("operator")
+        data["region"] = operator.region if operator is not None else data.get("region")
+        if data["region"] is None and "region" in self.fields and not self.has_error("region"):
+            self.add_error("region", _("Choose a food business or a county."))
+        return data

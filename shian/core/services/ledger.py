@@ -1,0 +1,111 @@
+import datetime
+import hashlib
+import json
+from dataclasses import dataclass
+
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+
+from ..models import GENESIS_HASH, LedgerEntry, LedgerHead
+from .audit import json_value
+
+
+def canonical_json(value) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def entry_hash(
+    *, seq: int, at: str, kind: str, object_type: str, object_id: str, actor_id, payload, prev_hash: str
+) -> str:
+    """SHA-256 over the entry's canonical JSON, including the previous entry's hash."""
+    body = {
+        "seq": seq,
+        "at": at,
+        "kind": kind,
+        "object_type": object_type,
+        "object_id": object_id,
+        "actor_id": actor_id,
+        "payload": payload,
+        "prev_hash": prev_hash,
+    }
+    return hashlib.sha256(canonical_json(body).encode()).hexdigest()
+
+
+def _hash_of(entry: LedgerEntry) -> str:
+    return entry_hash(
+        seq=entry.seq,
+        at=entry.at.astimezone(datetime.UTC).isoformat(),
+        kind=entry.kind,
+        object_type=entry.object_type,
+        object_id=entry.object_id,
+        actor_id=entry.actor_id,
+        payload=entry.payload,
+        prev_hash=entry.prev_hash,
+    )
+
+
+def _locked_head() -> LedgerHead:
+    try:
+        return LedgerHead.objects.select_for_update().get(pk=1)
+    except LedgerHead.DoesNotExist:
+        try:
+            with transaction.atomic():
+                LedgerHead.objects.create(pk=1)
+        except IntegrityError:
+            pass  # another writer created it first
+        return LedgerHead.objects.select_for_update().get(pk=1)
+
+
+@transaction.atomic
+def ledger_append(*, kind: str, payload: dict, obj: models.Model | None = None, actor=None) -> LedgerEntry:
+    """Append an entry to the hash chain. The head row is locked for the transaction, so appends from any
+    number of processes form one chain."""
+    head = _locked_head()
+    payload = json.loads(canonical_json(json_value(payload)))  # exactly what the database will give back
+    entry = LedgerEntry(
+        seq=head.seq + 1,
+        at=timezone.now(),
+        kind=kind,
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        actor_id=actor.pk if getattr(actor, "is_authenticated", False) else None,
+        actor_label=actor.display_name if getattr(actor, "is_authenticated", False) else "",
+        payload=payload,
+        prev_hash=head.hash,
+    )
+    entry.hash = _hash_of(entry)
+    entry.save()
+    head.seq, head.hash = entry.seq, entry.hash
+    head.save(update_fields=["seq", "hash"])
+    return entry
+
+
+@dataclass(frozen=True)
+class LedgerReport:
+    ok: bool
+    checked: int
+    broken_seq: int | None = None
+    reason: str = ""
+
+
+def ledger_verify(*, chunk_size: int = 5000) -> LedgerReport:
+    """Walk the chain in order and report the first entry that was altered, removed or moved."""
+    expected_seq, prev_hash, checked = 1, GENESIS_HASH, 0
+    for entry in LedgerEntry.objects.order_by("seq").iterator(chunk_size=chunk_size):
+        if entry.seq != expected_seq:
+            return LedgerReport(False, checked, expected_seq, f"entry {expected_seq} is missing (next is {entry.seq})")
+        if entry.prev_hash != prev_hash:
+            return LedgerReport(False, checked, entry.seq, "its link to the previous entry does not match")
+        if _hash_of(entry) != entry.hash:
+            return LedgerReport(False, checked, entry.seq, "its content does not match its hash")
+        prev_hash, expected_seq, checked = entry.hash, expected_seq + 1, checked + 1
+    head = LedgerHead.objects.filter(pk=1).first()
+    head_seq, head_hash = (head.seq, head.hash) if head else (0, GENESIS_HASH)
+    if head_seq != checked or head_hash != prev_hash:
+        return LedgerReport(
+            False,
+            checked,
+            checked + 1,
+            f"the chain ends at {checked} but its head records {head_seq}: entries were removed",
+        )
+    return LedgerReport(True, checked)

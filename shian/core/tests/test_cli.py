@@ -1,0 +1,36 @@
+import subprocess
+import sys
+
+from shian.cli import main
+from shian.core.models import AuditEntry
+
+
+def test_shian_hands_subcommands_to_management_commands(db, capsys):
+    main(["token", "scopes"])
+    assert "operators:read" in capsys.readouterr().out
+
+
+def test_changes_made_from_the_cli_are_audited_as_cli(db, capsys, inspector):
+    main(
+        [
+            "token",
+            "create",
+            inspector.username,
+            "--name",
+            "命令行令牌",
+            "--scope",
+            "regions:read",
+            "--days",
+            "30",
+        ]
+    )
+    assert "Key (shown once): shian_" in capsys.readouterr().out
+    assert AuditEntry.objects.get(action="api_token.create").source == "cli"
+
+
+def test_console_script_runs_as_a_module():
+    result = subprocess.run(
+        [sys.executable, "-m", "shian", "help", "ledger"], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert "verify" in result.stdout

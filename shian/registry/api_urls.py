@@ -1,0 +1,7 @@
+from rest_framework.routers import SimpleRouter
+
+from .api import OperatorViewSet
+
+router = SimpleRouter()
+router.register("operators", OperatorViewSet, basename="operator")
+urlpatterns = router.urls
