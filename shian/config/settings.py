@@ -58,6 +58,9 @@ else:
     SECRET_KEY = required("SECRET_KEY", env("SECRET_KEY"))
     ALLOWED_HOSTS = required("ALLOWED_HOSTS", env_list("ALLOWED_HOSTS"))
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# How many reverse proxies (nginx, a load balancer) stand in front and append to X-Forwarded-For; the
+# client address for the audit trail, login throttling and API throttling is taken from behind them.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -162,6 +165,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT or None
+AXES_IPWARE_PROXY_ORDER = "right-most"
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if TRUSTED_PROXY_COUNT else ["REMOTE_ADDR"]
 
 # --- Security when debug is off ---------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
@@ -234,7 +240,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
-# Evidence (五定) limits; see docs/configuration in README.
+# Evidence (五定) limits; see docs/deploy.md.
 SHIAN_EVIDENCE = {
     "MAX_BYTES": env_int("EVIDENCE_MAX_BYTES", 15 * 1024 * 1024),
     "FACE_MAX_BYTES": env_int("EVIDENCE_FACE_MAX_BYTES", 5 * 1024 * 1024),
@@ -282,6 +288,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {"anon": env("API_ANON_RATE", "60/min")},
     "EXCEPTION_HANDLER": "shian.core.api.errors.exception_handler",
     "DEFAULT_VERSIONING_CLASS": None,
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT or None,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Shian 食安 API",

@@ -1,40 +1,44 @@
 import django_filters
+from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from .choices import AuditSource, RegionLevel
 from .models import Agency, AuditEntry, Region
 
+region_code = RegexValidator(r"^\d{6}(\d{3})?$", _("Enter a 6-digit region code (or a 9-digit town code)."))
+
+
+class RegionCodeFilter(django_filters.CharFilter):
+    """Rows inside the region with this code (a filter within what the user may see, never a widening)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("validators", [region_code])
+        super().__init__(*args, **kwargs)
+
+    def filter(self, queryset, value):
+        if not value:
+            return queryset
+        return queryset.within(value) if queryset.model is Region else queryset.in_region(value)
+
 
 class RegionFilterSet(django_filters.FilterSet):
     level = django_filters.ChoiceFilter(choices=RegionLevel.choices, label=_("level"))
     parent = django_filters.CharFilter(field_name="parent_id", label=_("parent code"))
-    within = django_filters.CharFilter(method="filter_within", label=_("within region code"))
+    within = RegionCodeFilter(label=_("within region code"))
     q = django_filters.CharFilter(field_name="name", lookup_expr="contains", label=_("name contains"))
 
     class Meta:
         model = Region
         fields = ["level", "parent", "within", "q"]
 
-    def filter_within(self, queryset, name, value):
-        try:
-            return queryset.within(value)
-        except ValueError:
-            return queryset.none()
-
 
 class AgencyFilterSet(django_filters.FilterSet):
-    region = django_filters.CharFilter(method="filter_region", label=_("within region code"))
+    region = RegionCodeFilter(label=_("within region code"))
     q = django_filters.CharFilter(field_name="name", lookup_expr="contains", label=_("name contains"))
 
     class Meta:
         model = Agency
         fields = ["kind", "region", "q"]
-
-    def filter_region(self, queryset, name, value):
-        try:
-            return queryset.in_region(value)
-        except ValueError:
-            return queryset.none()
 
 
 class AuditEntryFilterSet(django_filters.FilterSet):

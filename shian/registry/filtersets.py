@@ -2,6 +2,8 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from shian.core.filtersets import RegionCodeFilter
+
 from .choices import OperatorStatus
 from .models import Operator
 
@@ -10,7 +12,7 @@ class OperatorFilterSet(django_filters.FilterSet):
     """Shared by the operator list page, its exports and the API."""
 
     q = django_filters.CharFilter(method="search", label=_("Search name or credit code"))
-    region = django_filters.CharFilter(method="filter_region", label=_("Region code"))
+    region = RegionCodeFilter(label=_("Region code"))
     status = django_filters.ChoiceFilter(choices=OperatorStatus.choices, label=_("Status"))
 
     class Meta:
@@ -22,9 +24,3 @@ class OperatorFilterSet(django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.filter(Q(name__contains=value) | Q(credit_code=value.upper()))
-
-    def filter_region(self, queryset, name, value):
-        try:
-            return queryset.in_region(value.strip())
-        except ValueError:
-            return queryset.none()

@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from rest_framework import exceptions
+from rest_framework import exceptions, serializers
 from rest_framework.views import exception_handler as drf_exception_handler
 
 
@@ -14,6 +14,21 @@ def _details(detail):
     if isinstance(detail, list):
         return [_details(item) for item in detail]
     return str(detail)
+
+
+class ApiErrorBodySerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="A stable machine-readable code, e.g. `invalid`, `not_found`.")
+    message = serializers.CharField(help_text="A human-readable message in the caller's language.")
+    details = serializers.DictField(
+        child=serializers.JSONField(),
+        help_text="For `invalid`: the messages for each field (a list, or an object for nested fields).",
+    )
+
+
+class ApiErrorSerializer(serializers.Serializer):
+    """The body of every API error response (documented in the schema by `shian.core.api.schema`)."""
+
+    error = ApiErrorBodySerializer()
 
 
 def error_body(code: str, message: str, details=None) -> dict:

@@ -19,7 +19,7 @@ class AgencySerializer(serializers.ModelSerializer):
 
 class MeSerializer(serializers.ModelSerializer):
     roles = serializers.SerializerMethodField()
-    agency = serializers.StringRelatedField()
+    agency = serializers.StringRelatedField(allow_null=True)
     scopes = serializers.SerializerMethodField()
 
     class Meta:

@@ -47,6 +47,14 @@ class EvidenceSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class VisibleOperatorField(serializers.PrimaryKeyRelatedField):
+    """An operator the calling user may see; any other id is "does not exist"."""
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        return Operator.objects.visible_to(getattr(request, "user", None))
+
+
 class EvidenceUploadSerializer(serializers.Serializer):
     """The multipart fields of an upload. `region` may be left out when `operator` is given."""
 
@@ -61,16 +69,10 @@ class EvidenceUploadSerializer(serializers.Serializer):
     )
     phone = serializers.CharField(max_length=20)
     scene = serializers.CharField(max_length=255)
-    operator = serializers.PrimaryKeyRelatedField(
-        queryset=Operator.objects.none(), required=False, allow_null=True
-    )
+    operator = VisibleOperatorField(required=False, allow_null=True)
     region = serializers.PrimaryKeyRelatedField(
         queryset=Region.objects.all(), required=False, allow_null=True
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["operator"].queryset = Operator.objects.visible_to(self.context["request"].user)
 
     def validate(self, attrs):
         operator = attrs.get("operator")

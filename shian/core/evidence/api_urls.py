@@ -3,5 +3,5 @@ from rest_framework.routers import SimpleRouter
 from .api import EvidenceViewSet
 
 router = SimpleRouter()
-router.register("evidence", EvidenceViewSet, basename="evidence")
+router.register("evidence", EvidenceViewSet, basename="api-evidence")
 urlpatterns = router.urls

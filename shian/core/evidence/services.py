@@ -217,7 +217,7 @@ def evidence_upload(
         evidence.subject_type = ContentType.objects.get_for_model(subject, for_concrete_model=False)
         evidence.subject_id = str(subject.pk)
     try:
-        evidence.full_clean(exclude=["file", "face_photo", "sha256", "face_sha256", *errors])
+        evidence.full_clean(exclude=["file", "face_photo", "sha256", "face_sha256", "mime_type", *errors])
     except ValidationError as exc:
         for field, messages in exc.message_dict.items():
             errors.setdefault(field, []).extend(messages)

@@ -70,9 +70,7 @@ class _Errors(dict):
 def _unknown_keys(errors: _Errors, table: dict, allowed: tuple[str, ...], prefix: str = "") -> None:
     for key in table:
         if key not in allowed:
-            errors.add(
-                f"{prefix}{key}", _("Unknown key (expected one of: %(keys)s).") % {"keys": ", ".join(allowed)}
-            )
+            errors.add(f"{prefix}{key}", _("Unknown key (expected one of: %(keys)s).") % {"keys": ", ".join(allowed)})
 
 
 def _date(errors: _Errors, key: str, value) -> date | None:
@@ -90,22 +88,25 @@ def _date(errors: _Errors, key: str, value) -> date | None:
 
 def _in_year(errors: _Errors, key: str, day: date | None, year: int | None) -> date | None:
     if day is not None and year is not None and day.year != year:
-        errors.add(
-            key, _("%(date)s is not in %(year)s, the year of the notice.") % {"date": day, "year": year}
-        )
+        errors.add(key, _("%(date)s is not in %(year)s, the year of the notice.") % {"date": day, "year": year})
         return None
     return day
 
 
 def _text(errors: _Errors, key: str, value, max_length: int, required: bool) -> str:
-    if value is None and not required:
+    if value is None:
+        if required:
+            errors.add(key, _("Required."))
         return ""
-    if not isinstance(value, str) or (required and not value.strip()):
-        errors.add(key, _("Required: a non-empty text."))
+    if not isinstance(value, str):
+        errors.add(key, _("Must be a text in quotes, not %(value)r.") % {"value": value})
         return ""
-    if len(value.strip()) > max_length:
+    value = value.strip()
+    if required and not value:
+        errors.add(key, _("Required: must not be blank."))
+    if len(value) > max_length:
         errors.add(key, _("At most %(max)s characters.") % {"max": max_length})
-    return value.strip()
+    return value
 
 
 def _holiday(errors: _Errors, index: int, entry, year: int | None) -> HolidayEntry | None:
@@ -122,9 +123,7 @@ def _holiday(errors: _Errors, index: int, entry, year: int | None) -> HolidayEnt
             errors.add(f"{prefix}.{key}", _("Required."))
             bounds[key] = None
         else:
-            bounds[key] = _in_year(
-                errors, f"{prefix}.{key}", _date(errors, f"{prefix}.{key}", entry[key]), year
-            )
+            bounds[key] = _in_year(errors, f"{prefix}.{key}", _date(errors, f"{prefix}.{key}", entry[key]), year)
     first, last = bounds["from"], bounds["to"]
     if first and last and first > last:
         errors.add(
@@ -244,12 +243,8 @@ def holiday_notice_load(*, data: dict, by=None) -> HolidayNotice:
     Its days then override the `chinese-calendar` library for that year. Raises `ValidationError` by key
     (see `notice_validate`) and leaves any previously loaded notice unchanged when the data is invalid."""
     valid = notice_validate(data)
-    days = [
-        CalendarDay(date=day, is_workday=False, name=h.name) for h in valid.holidays for day in h.days_off()
-    ]
-    days += [
-        CalendarDay(date=day, is_workday=True, name=h.name) for h in valid.holidays for day in h.workdays
-    ]
+    days = [CalendarDay(date=day, is_workday=False, name=h.name) for h in valid.holidays for day in h.days_off()]
+    days += [CalendarDay(date=day, is_workday=True, name=h.name) for h in valid.holidays for day in h.workdays]
     notice = HolidayNotice.objects.select_for_update().filter(year=valid.year).first()
     clash = (
         CalendarDay.objects.filter(date__in=[d.date for d in days])
@@ -275,7 +270,5 @@ def holiday_notice_load(*, data: dict, by=None) -> HolidayNotice:
     for day in days:
         day.notice = notice
     CalendarDay.objects.bulk_create(days)
-    audit_record(
-        actor=by, action="calendar.notice.load", obj=notice, before=before, after=_notice_state(notice)
-    )
+    audit_record(actor=by, action="calendar.notice.load", obj=notice, before=before, after=_notice_state(notice))
     return notice

@@ -91,3 +91,20 @@ def test_unknown_object_types_are_404(client, inspector):
     client.force_login(inspector)
     assert client.get(reverse("audit-object", args=["nope.model", 1])).status_code == 404
     assert client.get(reverse("audit-object", args=["core.user", inspector.pk])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("proxies", "forwarded", "expected"),
+    [
+        (0, "1.2.3.4", "127.0.0.1"),  # no trusted proxy: a client cannot spoof its address
+        (1, "1.2.3.4", "1.2.3.4"),
+        (1, "6.6.6.6, 1.2.3.4", "1.2.3.4"),  # what the client wrote itself is ignored
+        (2, "1.2.3.4, 10.0.0.2", "1.2.3.4"),
+    ],
+)
+def test_client_address_behind_trusted_proxies(rf, settings, proxies, forwarded, expected):
+    from shian.core.middleware import client_ip
+
+    settings.TRUSTED_PROXY_COUNT = proxies
+    request = rf.get("/", headers={"X-Forwarded-For": forwarded}, REMOTE_ADDR="127.0.0.1")
+    assert client_ip(request) == expected

@@ -142,3 +142,10 @@ def test_business_user_through_every_door(client, shops):
     assert [o["name"] for o in client.get("/api/v1/operators/").json()["results"]] == ["姑苏甲店"]
     rows = b"".join(client.get(reverse("operator-export", args=["csv"])).streaming_content).decode("utf-8-sig")
     assert "姑苏甲店" in rows and "吴中乙店" not in rows and "玄武丙店" not in rows
+
+
+def test_a_malformed_region_filter_is_a_field_error_not_an_empty_list(client, inspector):
+    client.force_login(inspector)
+    response = client.get("/api/v1/operators/", {"region": "3205"})
+    assert response.status_code == 400
+    assert "region" in response.json()["error"]["details"]

@@ -224,9 +224,7 @@ class TestNoticeLoad:
 
     def test_iso_date_strings_are_accepted(self):
         data = notice_2027()
-        data["holidays"] = [
-            {"name": "元旦", "from": "2027-01-01", "to": "2027-01-03", "workdays": ["2027-01-09"]}
-        ]
+        data["holidays"] = [{"name": "元旦", "from": "2027-01-01", "to": "2027-01-03", "workdays": ["2027-01-09"]}]
         holiday_notice_load(data=data)
         assert is_working_day(D("2027-01-09"))
 
@@ -251,9 +249,7 @@ class TestNoticeLoad:
                 "2027-04-03",
             ),
             (
-                lambda d: d["holidays"].append(
-                    {"name": "元宵", "from": D("2027-02-12"), "to": D("2027-02-14")}
-                ),
+                lambda d: d["holidays"].append({"name": "元宵", "from": D("2027-02-12"), "to": D("2027-02-14")}),
                 "holidays[4]",
                 "holidays[2]",
             ),
@@ -324,10 +320,7 @@ class TestNoticeLoad:
         assert key in errors, errors
         assert fragment in " ".join(errors[key])
         assert HolidayNotice.objects.get().title == loaded.title
-        assert (
-            list(CalendarDay.objects.order_by("date").values_list("date", "is_workday", "name"))
-            == days_before
-        )
+        assert list(CalendarDay.objects.order_by("date").values_list("date", "is_workday", "name")) == days_before
         assert AuditEntry.objects.filter(action="calendar.notice.load").count() == 1
 
     def test_every_problem_is_reported_at_once(self):

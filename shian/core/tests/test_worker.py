@@ -3,11 +3,13 @@
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.db import transaction
 
 from shian.core.context import source_var
 from shian.core.models import Notification
 from shian.core.services.notifications import notify
 from shian.core.tasks import run_tick
+from shian.core.tests.factories import UserFactory
 
 
 @pytest.fixture
@@ -15,10 +17,12 @@ def database_queue(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
-def test_email_waits_in_the_queue_until_the_worker_runs(database_queue, django_capture_on_commit_callbacks, inspector):
+def test_email_waits_in_the_queue_until_the_worker_runs(database_queue, regions):
+    """The worker closes stale connections between tasks, as a separate process must: so, a committed database."""
     from django_tasks_db.models import DBTaskResult
 
-    with django_capture_on_commit_callbacks(execute=True):
+    inspector = UserFactory()
+    with transaction.atomic():
         notify(recipients=[inspector], kind="test", title="排队的邮件")
     assert Notification.objects.filter(recipient=inspector).exists()
     assert not mail.outbox and DBTaskResult.objects.count() == 1

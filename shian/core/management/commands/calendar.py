@@ -19,9 +19,7 @@ def _iso_date(value: str) -> date:
 def _error_lines(error: ValidationError) -> str:
     if not hasattr(error, "error_dict"):
         return "\n".join(error.messages)
-    return "\n".join(
-        f"{key}: {message}" for key, messages in error.message_dict.items() for message in messages
-    )
+    return "\n".join(f"{key}: {message}" for key, messages in error.message_dict.items() for message in messages)
 
 
 def _runs(days: list[tuple[date, str]]) -> list[tuple[str, date, date]]:
