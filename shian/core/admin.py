@@ -1,5 +1,8 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
@@ -14,6 +17,7 @@ from .models import (
     Region,
     User,
 )
+from .services.calendar import holiday_notice_load, parse_notice
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -91,8 +95,48 @@ class CalendarDayInline(admin.TabularInline):
     model = CalendarDay
     extra = 0
 
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class HolidayNoticeUploadForm(forms.Form):
+    file = forms.FileField(label=_("Notice file (TOML, see docs/holiday-notice.md)"))
+
 
 @admin.register(HolidayNotice)
-class HolidayNoticeAdmin(admin.ModelAdmin):
+class HolidayNoticeAdmin(ReadOnlyAdmin):
+    """Notices are loaded whole from a file (validated and audited), never edited day by day."""
+
     list_display = ["year", "title", "loaded_at"]
     inlines = [CalendarDayInline]
+
+    def has_add_permission(self, request):
+        return request.user.has_perm("core.add_holidaynotice")
+
+    def add_view(self, request, form_url="", extra_context=None):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = HolidayNoticeUploadForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                notice = holiday_notice_load(data=parse_notice(upload.read(), name=upload.name), by=request.user)
+            except ValidationError as error:
+                for key, problems in error.message_dict.items():
+                    form.add_error(None, f"{key}: {'; '.join(problems)}")
+            else:
+                self.message_user(request, _("Loaded the holiday notice for %(year)s.") % {"year": notice.year})
+                return redirect("admin:core_holidaynotice_change", notice.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "form": form,
+            "title": _("Load a holiday notice"),
+        }
+        return render(request, "admin/core/holidaynotice/upload.html", context)

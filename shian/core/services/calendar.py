@@ -51,14 +51,21 @@ def parse_notice_file(path: str | Path) -> dict:
     """The parsed TOML notice file; `ValidationError` on key "file" when it cannot be read or parsed."""
     try:
         with open(path, "rb") as f:
-            return tomllib.load(f)
+            content = f.read()
     except OSError as e:
         raise ValidationError(
             {"file": _("Cannot read %(path)s: %(reason)s") % {"path": path, "reason": e.strerror or e}}
         ) from e
+    return parse_notice(content, name=str(path))
+
+
+def parse_notice(content: bytes, *, name: str) -> dict:
+    """A notice file's content (an upload, or a file read by `parse_notice_file`) parsed as TOML."""
+    try:
+        return tomllib.loads(content.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
         raise ValidationError(
-            {"file": _("%(path)s is not valid TOML: %(reason)s") % {"path": path, "reason": e}}
+            {"file": _("%(path)s is not valid TOML: %(reason)s") % {"path": name, "reason": e}}
         ) from e
 
 

@@ -75,7 +75,9 @@ def fits_the_width(page) -> bool:
 def test_an_inspector_logs_in_on_a_phone_and_switches_to_english(browser, live_server, demo):
     from playwright.sync_api import expect
 
-    page = open_page(browser, PHONE, device_scale_factor=2, is_mobile=True, has_touch=True, locale="zh-CN")
+    page = open_page(
+        browser, PHONE, device_scale_factor=2, is_mobile=True, has_touch=True, locale="zh-CN", reduced_motion="reduce"
+    )
     log_in(page, live_server.url, demo)
 
     expect(page.locator("html")).to_have_attribute("lang", "zh-hans")

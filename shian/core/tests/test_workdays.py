@@ -412,3 +412,20 @@ def test_counting_back_what_was_added_gives_the_same_number(notice_2027_loaded, 
     if n:
         assert is_working_day(end)
         assert (end > start) == (n > 0)
+
+
+def test_an_administrator_loads_a_notice_through_the_admin(client, admin_user, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(admin_user)
+    broken = SimpleUploadedFile("bad.toml", b"year = 2027\ntitle = ")
+    response = client.post("/admin/core/holidaynotice/add/", {"file": broken})
+    assert response.status_code == 200 and "not valid TOML" in response.content.decode()
+    assert not HolidayNotice.objects.exists()
+    example = SimpleUploadedFile("2027.toml", docs_example(tmp_path).read_bytes())
+    response = client.post("/admin/core/holidaynotice/add/", {"file": example})
+    assert response.status_code == 302
+    notice = HolidayNotice.objects.get()
+    assert notice.year == 2027 and year_is_known(2027)
+    assert AuditEntry.objects.filter(action="calendar.notice.load", actor=admin_user).exists()
+    assert client.get(f"/admin/core/holidaynotice/{notice.pk}/change/").status_code == 200

@@ -1,7 +1,8 @@
 /* Shian console behaviour. No inline script is allowed (CSP), so pages declare what they need with
  * data attributes and this file wires it up:
  *   <div data-chart="ID">   an ECharts chart whose option is the JSON of <script id="ID"> (json_script);
- *                           ECharts (~1 MB) is loaded only on pages that have a chart.
+ *                           ECharts (~1 MB) is loaded only on pages that have a chart; charts do not
+ *                           animate for users who ask for reduced motion.
  *   <form data-mark-read="SELECTOR">  after its htmx request succeeds, the items under SELECTOR lose
  *                           their unread highlight.
  */
@@ -9,6 +10,7 @@
   "use strict";
 
   var echartsLoading = null;
+  var reducedMotion = window.matchMedia("(prefers-reduced-motion: reduce)");
 
   function loadEcharts() {
     if (window.echarts) {
@@ -49,7 +51,11 @@
         if (!source || !el.isConnected || echarts.getInstanceByDom(el)) {
           return;
         }
-        echarts.init(el).setOption(JSON.parse(source.textContent));
+        var option = JSON.parse(source.textContent);
+        if (reducedMotion.matches) {
+          option.animation = false;
+        }
+        echarts.init(el).setOption(option);
       });
     }).catch(function (error) {
       console.error(error);
