@@ -209,6 +209,7 @@ USE_TZ = True
 
 # --- Files ----------------------------------------------------------------------------------------
 STATIC_URL = "/static/"
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STATIC_ROOT = Path(env("STATIC_ROOT", str(VAR_DIR / "static")))
 if not env("STATIC_ROOT"):
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise serves collected files from here

@@ -22,10 +22,10 @@ class RegionCodeFilter(django_filters.CharFilter):
 
 
 class RegionFilterSet(django_filters.FilterSet):
-    level = django_filters.ChoiceFilter(choices=RegionLevel.choices, label=_("level"))
-    parent = django_filters.CharFilter(field_name="parent_id", label=_("parent code"))
-    within = RegionCodeFilter(label=_("within region code"))
-    q = django_filters.CharFilter(field_name="name", lookup_expr="contains", label=_("name contains"))
+    level = django_filters.ChoiceFilter(choices=RegionLevel.choices, label=_("Level"))
+    parent = django_filters.CharFilter(field_name="parent_id", label=_("Parent code"))
+    within = RegionCodeFilter(label=_("Within region"))
+    q = django_filters.CharFilter(field_name="name", lookup_expr="contains", label=_("Name contains"))
 
     class Meta:
         model = Region
@@ -33,8 +33,8 @@ class RegionFilterSet(django_filters.FilterSet):
 
 
 class AgencyFilterSet(django_filters.FilterSet):
-    region = RegionCodeFilter(label=_("within region code"))
-    q = django_filters.CharFilter(field_name="name", lookup_expr="contains", label=_("name contains"))
+    region = RegionCodeFilter(label=_("Within region"))
+    q = django_filters.CharFilter(field_name="name", lookup_expr="contains", label=_("Name contains"))
 
     class Meta:
         model = Agency
@@ -42,12 +42,12 @@ class AgencyFilterSet(django_filters.FilterSet):
 
 
 class AuditEntryFilterSet(django_filters.FilterSet):
-    action = django_filters.CharFilter(lookup_expr="startswith", label=_("action"))
-    source = django_filters.ChoiceFilter(choices=AuditSource.choices, label=_("source"))
-    actor = django_filters.NumberFilter(field_name="actor_id", label=_("actor id"))
-    request_id = django_filters.CharFilter(label=_("request id"))
-    since = django_filters.IsoDateTimeFilter(field_name="at", lookup_expr="gte", label=_("since"))
-    until = django_filters.IsoDateTimeFilter(field_name="at", lookup_expr="lt", label=_("until"))
+    action = django_filters.CharFilter(lookup_expr="startswith", label=_("Action"))
+    source = django_filters.ChoiceFilter(choices=AuditSource.choices, label=_("Source"))
+    actor = django_filters.NumberFilter(field_name="actor_id", label=_("Actor ID"))
+    request_id = django_filters.CharFilter(label=_("Request ID"))
+    since = django_filters.IsoDateTimeFilter(field_name="at", lookup_expr="gte", label=_("Since"))
+    until = django_filters.IsoDateTimeFilter(field_name="at", lookup_expr="lt", label=_("Until"))
 
     class Meta:
         model = AuditEntry

@@ -65,6 +65,6 @@ def audit_card(user) -> Card | None:
 
     return Card(
         "core/cards/audit.html",
-        {"entries": AuditEntry.objects.visible_to(user).select_related("actor")[:8]},
+        {"entries": AuditEntry.objects.visible_to(user).select_related("actor", "content_type")[:8]},
         order=95,
     )

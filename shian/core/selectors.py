@@ -10,13 +10,17 @@ from .choices import Role
 from .models import AuditEntry, Notification
 
 
-def visible_object(*, user, label: str, pk) -> Model:
-    """The object `label` ("app.model") with `pk` if the user may see it; 404 otherwise (never 403, so
-    nobody learns what exists outside their scope)."""
+def _model(label: str) -> type[Model]:
     try:
-        model = apps.get_model(label)
+        return apps.get_model(label)
     except (LookupError, ValueError):
         raise Http404 from None
+
+
+def visible_object(*, user, label: str, pk) -> Model:
+    """The object `label` ("app.model") with `pk` if the user may see it; 404 otherwise (never 403, so
+    nobody learns what exists outside their scope). Objects without a place are for administrators."""
+    model = _model(label)
     if hasattr(model, "scope"):
         queryset = model.objects.visible_to(user)
     elif user.is_superuser or user.has_role(Role.ADMIN):
@@ -29,14 +33,25 @@ def visible_object(*, user, label: str, pk) -> Model:
         raise Http404 from None
 
 
-def audit_timeline(*, user, obj: Model) -> QuerySet[AuditEntry]:
-    """Every audit entry of an object the caller has already shown the user may see."""
-    content_type = ContentType.objects.get_for_model(obj, for_concrete_model=False)
-    return (
-        AuditEntry.objects.filter(content_type=content_type, object_id=str(obj.pk))
-        .select_related("actor", "content_type")
-        .order_by("-at", "-id")
-    )
+def audit_timeline(*, user, label: str, pk) -> tuple[str, QuerySet[AuditEntry]]:
+    """An object's name and its audit entries, newest first. A place-bound object: all its entries, if the
+    user may see it. Any other object (a user account, a token): the entries of the audit log the user may
+    read, so that every link in the log leads somewhere. 404 when there is nothing for this user."""
+    model = _model(label)
+    entries = AuditEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(model, for_concrete_model=False), object_id=str(pk)
+    ).select_related("actor", "content_type")
+    if hasattr(model, "scope") or user.is_superuser or user.has_role(Role.ADMIN):
+        name = str(visible_object(user=user, label=label, pk=pk))
+    elif user.has_perm("core.view_auditentry"):
+        entries = entries & AuditEntry.objects.visible_to(user)
+        latest = entries.order_by("-at", "-id").first()
+        if latest is None:
+            raise Http404
+        name = latest.object_repr
+    else:
+        raise Http404
+    return name, entries.order_by("-at", "-id")
 
 
 def audit_log(*, user) -> QuerySet[AuditEntry]:

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from . import home as home_pages
 from .filtersets import AuditEntryFilterSet
-from .selectors import audit_log, audit_timeline, visible_object
+from .selectors import audit_log, audit_timeline
 from .selectors import inbox as inbox_selector
 from .services.notifications import notifications_mark_read
 
@@ -47,9 +47,9 @@ def audit_log_page(request):
 
 @login_required
 def audit_object(request, label, pk):
-    obj = visible_object(user=request.user, label=label, pk=pk)
-    page = Paginator(audit_timeline(user=request.user, obj=obj), 50).get_page(request.GET.get("page"))
-    return render(request, "core/audit_object.html", {"object": obj, "label": label, "page": page})
+    name, entries = audit_timeline(user=request.user, label=label, pk=pk)
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    return render(request, "core/audit_object.html", {"object": name, "label": label, "page": page})
 
 
 def healthz(request):

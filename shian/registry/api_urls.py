@@ -3,5 +3,5 @@ from rest_framework.routers import SimpleRouter
 from .api import OperatorViewSet
 
 router = SimpleRouter()
-router.register("operators", OperatorViewSet, basename="operator")
+router.register("operators", OperatorViewSet, basename="api-operator")
 urlpatterns = router.urls

@@ -16,7 +16,7 @@ def operators_card(user) -> Card | None:
         "grid": {"left": 8, "right": 8, "bottom": 8, "top": 24, "containLabel": True},
         "xAxis": {"type": "category", "data": [c["region__name"] for c in counts]},
         "yAxis": {"type": "value", "minInterval": 1},
-        "series": [{"type": "bar", "data": [c["n"] for c in counts]}],
+        "series": [{"type": "bar", "barMaxWidth": 48, "data": [c["n"] for c in counts]}],
     }
     return Card(
         "registry/cards/operators_by_county.html",

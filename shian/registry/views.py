@@ -3,6 +3,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
+from django.views.decorators.vary import vary_on_headers
 
 from shian.core.exports import FORMATS, export_response
 
@@ -12,10 +13,12 @@ from .selectors import operator_list
 
 
 @login_required
+@vary_on_headers("HX-Request")
 def operator_index(request):
     filterset = OperatorFilterSet(request.GET, queryset=operator_list(user=request.user))
     page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
-    template = "registry/partials/operator_rows.html" if request.htmx else "registry/operator_list.html"
+    rows_only = request.htmx and not request.htmx.history_restore_request
+    template = "registry/partials/operator_rows.html" if rows_only else "registry/operator_list.html"
     return render(request, template, {"filter": filterset, "page": page})
 
 

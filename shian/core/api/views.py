@@ -1,11 +1,11 @@
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from ..filtersets import AgencyFilterSet, AuditEntryFilterSet, RegionFilterSet
 from ..models import Agency, AuditEntry, Notification, Region
-from ..selectors import audit_log, audit_timeline, inbox, visible_object
+from ..selectors import audit_log, audit_timeline, inbox
 from ..services.notifications import notifications_mark_read
 from .serializers import (
     AgencySerializer,
@@ -27,6 +27,15 @@ class MeView(generics.RetrieveAPIView):
         return self.request.user
 
 
+@extend_schema_view(
+    retrieve=extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "code", str, OpenApiParameter.PATH, pattern=r"^\d{6}(\d{3})?$", description="GB/T 2260 code"
+            )
+        ]
+    )
+)
 class RegionViewSet(viewsets.ReadOnlyModelViewSet):
     """GB/T 2260 administrative divisions (reference data, readable by every signed-in user)."""
 
@@ -34,6 +43,7 @@ class RegionViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = RegionSerializer
     filterset_class = RegionFilterSet
     ordering = "code"
+    lookup_value_regex = r"\d{6}(?:\d{3})?"  # anything else is a 404 before the database sees it
     required_scopes = {"GET": "regions:read"}
 
 
@@ -67,10 +77,10 @@ class AuditEntryViewSet(viewsets.ReadOnlyModelViewSet):
     )
     @action(detail=False, filterset_class=None)
     def timeline(self, request):
-        obj = visible_object(
+        _, entries = audit_timeline(
             user=request.user, label=request.query_params.get("type", ""), pk=request.query_params.get("id")
         )
-        page = self.paginate_queryset(audit_timeline(user=request.user, obj=obj))
+        page = self.paginate_queryset(entries)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 

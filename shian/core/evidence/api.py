@@ -1,7 +1,7 @@
 from django.http import FileResponse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
@@ -47,6 +47,7 @@ class EvidenceSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class VisibleOperatorField(serializers.PrimaryKeyRelatedField):
     """An operator the calling user may see; any other id is "does not exist"."""
 
@@ -61,18 +62,12 @@ class EvidenceUploadSerializer(serializers.Serializer):
     file = serializers.FileField(help_text=_("JPEG, PNG or WEBP photo, or a PDF document."))
     face_photo = serializers.FileField(help_text=_("The photographer's face (JPEG, PNG or WEBP)."))
     captured_at = serializers.DateTimeField()
-    latitude = serializers.FloatField(
-        min_value=-90, max_value=90, help_text=_("WGS-84 degrees, north positive.")
-    )
-    longitude = serializers.FloatField(
-        min_value=-180, max_value=180, help_text=_("WGS-84 degrees, east positive.")
-    )
+    latitude = serializers.FloatField(min_value=-90, max_value=90, help_text=_("WGS-84 degrees, north positive."))
+    longitude = serializers.FloatField(min_value=-180, max_value=180, help_text=_("WGS-84 degrees, east positive."))
     phone = serializers.CharField(max_length=20)
     scene = serializers.CharField(max_length=255)
     operator = VisibleOperatorField(required=False, allow_null=True)
-    region = serializers.PrimaryKeyRelatedField(
-        queryset=Region.objects.all(), required=False, allow_null=True
-    )
+    region = serializers.PrimaryKeyRelatedField(queryset=Region.objects.all(), required=False, allow_null=True)
 
     def validate(self, attrs):
         operator = attrs.get("operator")
@@ -90,6 +85,10 @@ class EvidencePermission(permissions.BasePermission):
         return request.user.has_perm(needed)
 
 
+@extend_schema_view(
+    list=extend_schema(description=_("Evidence the caller may see, newest first, with what the server found.")),
+    retrieve=extend_schema(description=_("One piece of evidence with its hashes, EXIF facts and flags.")),
+)
 class EvidenceViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
 ):
@@ -99,13 +98,18 @@ class EvidenceViewSet(
     parser_classes = [MultiPartParser]
     permission_classes = [*api_settings.DEFAULT_PERMISSION_CLASSES, EvidencePermission]
     lookup_field = "public_id"
-    lookup_value_regex = "[0-9a-fA-F-]{36}"
+    lookup_value_converter = "uuid"
     required_scopes = {"GET": "evidence:read", "POST": "evidence:write"}
 
     def get_queryset(self):
         return Evidence.objects.visible_to(self.request.user).select_related("region", "duplicate_of")
 
     @extend_schema(
+        description=_(
+            "Upload a photo (JPEG, PNG, WEBP) or PDF with the photographer's face photo, capture time, position, "
+            "phone and scene. The server hashes both files, compares the photo's EXIF time and GPS with the claim "
+            "and the premises, and answers with the flags it raised."
+        ),
         request={"multipart/form-data": EvidenceUploadSerializer},
         responses={201: EvidenceSerializer},
     )
@@ -127,6 +131,4 @@ class EvidenceViewSet(
     def face(self, request, public_id=None):
         """The photographer's face photo."""
         evidence = self.get_object()
-        return FileResponse(
-            evidence.face_photo.open("rb"), content_type=stored_type(evidence.face_photo.name)
-        )
+        return FileResponse(evidence.face_photo.open("rb"), content_type=stored_type(evidence.face_photo.name))

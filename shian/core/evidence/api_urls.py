@@ -2,6 +2,6 @@ from rest_framework.routers import SimpleRouter
 
 from .api import EvidenceViewSet
 
-router = SimpleRouter()
+router = SimpleRouter(use_regex_path=False)
 router.register("evidence", EvidenceViewSet, basename="api-evidence")
 urlpatterns = router.urls

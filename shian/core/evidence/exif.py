@@ -57,9 +57,7 @@ def parse_offset(value) -> datetime.tzinfo | None:
     return datetime.timezone(-delta if sign == "-" else delta)
 
 
-def parse_datetime(
-    value, offset=None, default_zone: datetime.tzinfo = CHINA_TIME
-) -> datetime.datetime | None:
+def parse_datetime(value, offset=None, default_zone: datetime.tzinfo = CHINA_TIME) -> datetime.datetime | None:
     """EXIF "YYYY:MM:DD HH:MM:SS" as an aware datetime: in the zone of `offset` when the photo records one,
     else in `default_zone` (a phone sold in China writes local time)."""
     text = _text(value)

@@ -15,7 +15,12 @@ class EvidenceUploadForm(forms.Form):
     file = forms.FileField(
         label=_("Photo or PDF"),
         widget=forms.FileInput(
-            attrs={"accept": "image/*,application/pdf", "capture": "environment", "class": "form-control"}
+            attrs={
+                "accept": "image/*,application/pdf",
+                "data-evidence-file": True,
+                "capture": "environment",
+                "class": "form-control",
+            }
         ),
     )
     face_photo = forms.FileField(
@@ -37,7 +42,7 @@ class EvidenceUploadForm(forms.Form):
     captured_at = forms.DateTimeField(
         label=_("Capture time"),
         widget=forms.DateTimeInput(
-            attrs={"type": "datetime-local", "class": "form-control"}, format="%Y-%m-%dT%H:%M"
+            attrs={"type": "datetime-local", "class": "form-control", "data-captured-at": True}, format="%Y-%m-%dT%H:%M"
         ),
     )
     latitude = forms.DecimalField(
@@ -79,7 +84,10 @@ class EvidenceUploadForm(forms.Form):
         self.user = user
         self.fields["operator"].queryset = Operator.objects.visible_to(user).select_related("region")
         self.fields["phone"].initial = user.phone
-        self.fields["captured_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
+        now = timezone.localtime().replace(second=0, microsecond=0)
+        self.fields["captured_at"].initial = now
+        # The browser writes the moment a photo is chosen as wall time of the server's zone, whatever its own.
+        self.fields["captured_at"].widget.attrs["data-utc-offset-minutes"] = int(now.utcoffset().total_seconds() // 60)
         if user.kind == UserKind.REGULATOR or user.is_superuser:
             counties = Region.objects.current().filter(level=RegionLevel.COUNTY)
             if user.jurisdiction_id:

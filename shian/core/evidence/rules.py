@@ -71,10 +71,7 @@ def evidence_findings(
     time_tolerance = datetime.timedelta(minutes=tolerances.time_minutes)
     if exif_taken_at is not None and abs(exif_taken_at - claimed_at) > time_tolerance:
         found.add(EvidenceFlag.TIME_MISMATCH)
-    if (
-        exif_position is not None
-        and distance_metres(*exif_position, *claimed_position) > tolerances.place_metres
-    ):
+    if exif_position is not None and distance_metres(*exif_position, *claimed_position) > tolerances.place_metres:
         found.add(EvidenceFlag.PLACE_MISMATCH)
     premises_distance = None
     if premises is not None:
@@ -85,14 +82,10 @@ def evidence_findings(
         found.add(EvidenceFlag.DUPLICATE)
     if not phone_matches(phone, registered_phone):
         found.add(EvidenceFlag.PHONE_MISMATCH)
-    return Findings(
-        flags=[flag.value for flag in EvidenceFlag if flag in found], premises_distance_m=premises_distance
-    )
+    return Findings(flags=[flag.value for flag in EvidenceFlag if flag in found], premises_distance_m=premises_distance)
 
 
-def capture_time_in_future(
-    *, captured_at: datetime.datetime, now: datetime.datetime, tolerance_minutes: int
-) -> bool:
+def capture_time_in_future(*, captured_at: datetime.datetime, now: datetime.datetime, tolerance_minutes: int) -> bool:
     """A capture time later than now by more than the clock tolerance cannot be true (定时间)
     [R: regulations.md §5.3 "五定防伪"; the tolerance is configuration]."""
     return captured_at - now > datetime.timedelta(minutes=tolerance_minutes)

@@ -131,7 +131,6 @@ def _delete_stored(*fields) -> None:
                 field.storage.delete(field.name)
 
 
-@transaction.atomic
 def evidence_upload(
     *,
     file,
@@ -149,7 +148,8 @@ def evidence_upload(
 ) -> Evidence:
     """File a 五定 photo or PDF: check it, hash it, compare its EXIF with the claim and the premises
     (`premises`, else the operator's), store both files, then the row, the audit entry and a ledger entry.
-    Raises ValidationError (field → messages) and stores nothing when the input is invalid."""
+    Raises ValidationError (field → messages) and stores nothing when the input is invalid. Inside a caller's
+    transaction that later rolls back, the stored files stay behind (storage has no rollback)."""
     config = settings.SHIAN_EVIDENCE
     errors: dict[str, list[str]] = {}
 
@@ -175,9 +175,7 @@ def evidence_upload(
         errors["captured_at"] = [_("The capture time is required.")]
     else:
         captured_at = _aware(captured_at)
-        if capture_time_in_future(
-            captured_at=captured_at, now=now, tolerance_minutes=config["TIME_TOLERANCE_MINUTES"]
-        ):
+        if capture_time_in_future(captured_at=captured_at, now=now, tolerance_minutes=config["TIME_TOLERANCE_MINUTES"]):
             errors["captured_at"] = [_("The capture time lies in the future.")]
     lat, lon = _coordinate(latitude, 90), _coordinate(longitude, 180)
     if lat is None:
@@ -194,9 +192,7 @@ def evidence_upload(
     elif region.level != RegionLevel.COUNTY:
         errors["region"] = [_("Evidence belongs to a county-level region.")]
     else:
-        for field, messages in _scope_errors(
-            uploaded_by=uploaded_by, region=region, operator=operator
-        ).items():
+        for field, messages in _scope_errors(uploaded_by=uploaded_by, region=region, operator=operator).items():
             errors.setdefault(field, []).extend(messages)
 
     evidence = Evidence(
@@ -227,19 +223,17 @@ def evidence_upload(
     evidence.sha256, evidence.face_sha256 = file_sha256(file), file_sha256(face_photo)
     exif = read_exif(file) if evidence.is_image else ExifFacts()
     file.seek(0)
-    evidence.exif_taken_at, evidence.exif_latitude, evidence.exif_longitude = (
-        exif.taken_at,
-        exif.latitude,
-        exif.longitude,
-    )
+    evidence.exif_taken_at = exif.taken_at
+    evidence.exif_latitude, evidence.exif_longitude = exif.latitude, exif.longitude
     if premises is None and operator is not None:
         premises = operator.premises
 
+    # Files first, outside any transaction: on SQLite a transaction holds the database's write lock from its
+    # start, and writing megabytes to storage must not block every other writer. Then the row, the audit entry
+    # and the ledger entry in one transaction; if anything fails after the files were written, they are removed.
     try:
         evidence.file.save(f"{evidence.public_id.hex}{EXTENSIONS[mime_type]}", file, save=False)
-        evidence.face_photo.save(
-            f"{evidence.public_id.hex}-face{EXTENSIONS[face_type]}", face_photo, save=False
-        )
+        evidence.face_photo.save(f"{evidence.public_id.hex}-face{EXTENSIONS[face_type]}", face_photo, save=False)
         with transaction.atomic():
             evidence.duplicate_of = (
                 Evidence.objects.filter(sha256=evidence.sha256).order_by("uploaded_at", "pk").first()
@@ -263,9 +257,7 @@ def evidence_upload(
             evidence.flags, evidence.premises_distance_m = findings.flags, findings.premises_distance_m
             evidence.save()
             audit_record(actor=uploaded_by, action="evidence.upload", obj=evidence)
-            ledger_append(
-                kind="evidence.upload", payload=_ledger_payload(evidence), obj=evidence, actor=uploaded_by
-            )
+            ledger_append(kind="evidence.upload", payload=_ledger_payload(evidence), obj=evidence, actor=uploaded_by)
     except BaseException:
         _delete_stored(evidence.file, evidence.face_photo)
         raise

@@ -20,15 +20,13 @@ FLAG_EXPLANATIONS = {
         "The time the camera recorded is further from the claimed capture time than the tolerance allows."
     ),
     EvidenceFlag.PLACE_MISMATCH: gettext_lazy(
-        "The position the camera recorded is further from the position given at upload than the tolerance "
-        "allows."
+        "The position the camera recorded is further from the position given at upload than the tolerance allows."
     ),
     EvidenceFlag.FAR_FROM_PREMISES: gettext_lazy(
         "The photo was taken further from the food business's registered premises than the allowed radius."
     ),
     EvidenceFlag.DUPLICATE: gettext_lazy(
-        "Exactly the same file (same SHA-256) was uploaded before: a photo should be taken anew on site each "
-        "time."
+        "Exactly the same file (same SHA-256) was uploaded before: a photo should be taken anew on site each time."
     ),
     EvidenceFlag.PHONE_MISMATCH: gettext_lazy(
         "The phone number given is not the uploader's registered phone, or the uploader has none registered."

@@ -140,6 +140,29 @@ def test_schema_is_a_valid_openapi_3_document(api, throttle_cache):
 
 
 @pytest.mark.django_db
+def test_schema_documents_the_error_responses(api, throttle_cache):
+    schema = api.get("/api/schema/", {"format": "json"}).json()
+    error = {"$ref": "#/components/schemas/ApiError"}
+    assert set(schema["components"]["schemas"]["ApiError"]["properties"]) == {"error"}
+
+    def documented(path, method="get"):
+        responses = schema["paths"][path][method]["responses"]
+        for status, response in responses.items():
+            if status != "200":
+                assert response["content"]["application/json"]["schema"] == error, (path, status)
+        return set(responses)
+
+    assert documented("/api/v1/me/") == {"200", "401", "403"}
+    assert documented("/api/v1/operators/") == {"200", "400", "401", "403", "404"}  # filters; stale cursor
+    assert documented("/api/v1/operators/{id}/") == {"200", "401", "403", "404"}
+    assert documented("/api/v1/notifications/mark-read/", "post") == {"200", "400", "401", "403"}
+    page_size = next(p for p in schema["paths"]["/api/v1/operators/"]["get"]["parameters"] if p["name"] == "page_size")
+    assert page_size["schema"] == {"type": "integer", "minimum": 1}
+    status = next(p for p in schema["paths"]["/api/v1/operators/"]["get"]["parameters"] if p["name"] == "status")
+    assert status["allowEmptyValue"] is True  # an empty filter means no filter, as in the list pages' forms
+
+
+@pytest.mark.django_db
 def test_schema_offers_tokens_only_where_a_token_may_call(api, throttle_cache):
     """Views that name no scope for a method are closed to tokens, and the schema says so."""
     paths = api.get("/api/schema/", {"format": "json"}).json()["paths"]
@@ -185,6 +208,20 @@ def test_cursor_pagination_links_pages_and_caps_page_size(api, inspector):
     assert big["next"] is not None
 
 
+@pytest.mark.parametrize("page_size", ["0", "-3", "abc", "", "2.5"])
+def test_page_size_that_is_not_a_positive_whole_number_is_a_400(api, inspector, page_size):
+    api.force_login(inspector)
+    error = error_of(api.get("/api/v1/regions/", {"page_size": page_size}), 400)
+    assert list(error["details"]) == ["page_size"]
+
+
+def test_region_detail_takes_only_region_codes(api, inspector):
+    api.force_login(inspector)
+    assert api.get("/api/v1/regions/320508/").json()["name"] == "姑苏区"
+    for code in ("3205", "%00", "abcdef"):
+        assert error_of(api.get(f"/api/v1/regions/{code}/"), 404)["code"] == "not_found"
+
+
 def test_invalid_cursor_is_a_404_in_the_error_format(api, inspector):
     api.force_login(inspector)
     assert error_of(api.get("/api/v1/regions/", {"cursor": "not-a-cursor"}), 404)["code"] == "not_found"
@@ -202,6 +239,17 @@ def test_signed_in_user_reads_me_with_session_auth(api, inspector):
     assert me["roles"] == ["inspector"]
     assert me["jurisdiction"] == "320508"
     assert me["scopes"] is None  # scopes belong to tokens, not to sessions
+
+
+def test_me_of_a_user_without_agency_matches_the_schema(api):
+    api.force_login(UserFactory())
+    me = api.get("/api/v1/me/").json()
+    assert me["agency"] is None and me["jurisdiction"] is None
+    cache.clear()
+    fields = api.get("/api/schema/", {"format": "json"}).json()["components"]["schemas"]["Me"]["properties"]
+    assert fields["agency"].get("nullable") is True
+    assert fields["jurisdiction"].get("nullable") is True
+    cache.clear()
 
 
 def test_unsafe_methods_with_session_auth_need_the_csrf_token(inspector):

@@ -108,3 +108,25 @@ def test_client_address_behind_trusted_proxies(rf, settings, proxies, forwarded,
     settings.TRUSTED_PROXY_COUNT = proxies
     request = rf.get("/", headers={"X-Forwarded-For": forwarded}, REMOTE_ADDR="127.0.0.1")
     assert client_ip(request) == expected
+
+
+def test_entries_about_accounts_are_readable_where_the_log_shows_them(client, inspector):
+    """A regulator's audit log lists account changes in their region; the link must lead to those entries."""
+    from shian.core.choices import Role, UserKind
+    from shian.core.services.users import user_create
+
+    colleague = user_create(
+        by=None,
+        username="colleague",
+        password="Long-enough-pw-1",
+        kind=UserKind.REGULATOR,
+        roles=[Role.INSPECTOR],
+        agency=inspector.agency,
+    )
+    elsewhere = user_create(
+        by=None, username="elsewhere", password="Long-enough-pw-1", kind=UserKind.PUBLIC, roles=[Role.PUBLIC]
+    )
+    client.force_login(inspector)
+    page = client.get(reverse("audit-object", args=["core.user", colleague.pk]))
+    assert page.status_code == 200 and "user.create" in page.content.decode()
+    assert client.get(reverse("audit-object", args=["core.user", elsewhere.pk])).status_code == 404

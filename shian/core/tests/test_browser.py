@@ -23,21 +23,14 @@ PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 
 
-@pytest.fixture
-def browser(monkeypatch):
+@pytest.fixture(autouse=True)
+def _chromium():
+    """Skip (or, with SHIAN_REQUIRE_BROWSER=1 as in CI, fail) before building any data when there is no browser."""
     if not CHROMIUM.exists():
         reason = f"{CHROMIUM} is missing: install Debian's chromium and fonts-noto-cjk to run the browser tests"
         if os.environ.get("SHIAN_REQUIRE_BROWSER") == "1":
             pytest.fail(reason)
         pytest.skip(reason)
-    # Playwright's sync API runs an event loop in this thread; the ORM calls of the test are still synchronous.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
@@ -47,6 +40,20 @@ def demo(regions):
 
     call_command("demo")
     return {"username": "demo-inspector", "password": DEMO_PASSWORD}
+
+
+@pytest.fixture
+def browser(monkeypatch, demo):
+    """Headless Chromium, started once the demo data is in: no ORM call of the test may run inside
+    Playwright's event loop, where Django would hand it a database connection that is never closed."""
+    # Playwright's sync API runs an event loop in this thread, and Django refuses ORM calls beside a running loop.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
 
 
 def open_page(browser, viewport, **options):
@@ -72,7 +79,7 @@ def fits_the_width(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
-def test_an_inspector_logs_in_on_a_phone_and_switches_to_english(browser, live_server, demo):
+def test_an_inspector_logs_in_on_a_phone_and_switches_to_english(live_server, demo, browser):
     from playwright.sync_api import expect
 
     page = open_page(
@@ -105,7 +112,7 @@ def test_an_inspector_logs_in_on_a_phone_and_switches_to_english(browser, live_s
     assert page.problems == []
 
 
-def test_searching_the_operator_list_updates_the_rows_in_place(browser, live_server, demo):
+def test_searching_the_operator_list_updates_the_rows_in_place(live_server, demo, browser):
     from playwright.sync_api import expect
 
     page = open_page(browser, DESKTOP, locale="zh-CN")

@@ -347,7 +347,10 @@ def gusu_evidence(media, inspector, operator):
 @pytest.fixture
 def wuzhong_evidence(media, other_county_inspector, wuzhong_operator):
     return upload(
-        other_county_inspector, operator=wuzhong_operator, scene="吴中仓库", region=wuzhong_operator.region,
+        other_county_inspector,
+        operator=wuzhong_operator,
+        scene="吴中仓库",
+        region=wuzhong_operator.region,
         position=(31.27, 120.63),
     )
 
@@ -432,6 +435,7 @@ def test_the_upload_form_is_ready_for_a_phone(client, inspector):
     assert 'capture="user"' in page
     assert f'value="{inspector.phone}"' in page
     assert "shian/evidence.js" in page
+    assert 'data-utc-offset-minutes="480"' in page  # the browser writes Shanghai wall time
     assert "<script>" not in page  # CSP: no inline script
 
 
@@ -525,7 +529,8 @@ def test_api_streams_the_file(client, inspector, gusu_evidence):
 
 def test_api_upload_with_a_write_token(client, media, inspector, operator):
     response = client.post(
-        "/api/v1/evidence/", _api_data(operator=operator.pk, phone=inspector.phone),
+        "/api/v1/evidence/",
+        _api_data(operator=operator.pk, phone=inspector.phone),
         **_token(inspector, ["evidence:write"]),
     )
     assert response.status_code == 201, response.json()

@@ -21,7 +21,10 @@ pytestmark = pytest.mark.django_db
 def gusu(inspector):
     """Two businesses in the inspector's county (one renamed, so it has an audit trail) and one next door."""
     canteen = operator_create(
-        by=inspector, name="姑苏区实验小学食堂", credit_code=credit_code(901), region=region("320508"),
+        by=inspector,
+        name="姑苏区实验小学食堂",
+        credit_code=credit_code(901),
+        region=region("320508"),
         address="苏州市姑苏区十全街1号",
     )
     operator_update(operator=canteen, by=inspector, name="姑苏区实验小学学生食堂")
@@ -174,16 +177,16 @@ def test_a_wrong_password_shows_the_error_on_the_login_page(client, inspector):
 
 
 def test_logging_in_lands_on_the_home_page(client, inspector):
-    response = client.post(
-        reverse("login"), {"username": inspector.username, "password": DEMO_PASSWORD}, follow=True
-    )
+    response = client.post(reverse("login"), {"username": inspector.username, "password": DEMO_PASSWORD}, follow=True)
     assert response.redirect_chain[-1][0] == reverse("home")
     assert 'data-testid="home-regulator"' in html(response)
 
 
 def test_repeated_failures_lock_the_login_for_the_cool_off_minutes(client, inspector, settings):
     for _ in range(settings.AXES_FAILURE_LIMIT):
-        response = client.post(reverse("login"), {"username": inspector.username, "password": "wrong"})
+        response = client.post(
+            reverse("login"), {"username": inspector.username, "password": "wrong"}, headers={"Accept-Language": "en"}
+        )
     assert response.status_code == 429
     page = html(response)
     assert 'data-testid="locked-out"' in page

@@ -1,4 +1,5 @@
-// Evidence upload (五定): fill latitude and longitude from the device's position. No inline script (CSP).
+// Evidence upload (五定): fill latitude and longitude from the device's position, and set the capture time
+// to the moment the photo is taken (chosen). No inline script (CSP).
 (function () {
   "use strict";
 
@@ -46,6 +47,17 @@
 
     if (button) {
       button.addEventListener("click", locate);
+    }
+
+    var file = document.querySelector("[data-evidence-file]");
+    var capturedAt = document.querySelector("[data-captured-at]");
+    if (file && capturedAt) {
+      file.addEventListener("change", function () {
+        var offset = parseInt(capturedAt.getAttribute("data-utc-offset-minutes") || "0", 10);
+        var wallTime = new Date(Date.now() + offset * 60000);
+        capturedAt.value = wallTime.toISOString().slice(0, 16);
+        locate();
+      });
     }
     if (!latitude.value || !longitude.value) {
       locate();
