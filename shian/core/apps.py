@@ -14,6 +14,14 @@ class CoreConfig(AppConfig):
         "evidence:write": _("Upload evidence"),
     }
 
+    audit_actions = {
+        "user.create": _("Created a user account"),
+        "api_token.create": _("Issued an API token"),
+        "api_token.revoke": _("Revoked an API token"),
+        "evidence.upload": _("Uploaded evidence"),
+        "calendar.notice.load": _("Loaded a holiday notice"),
+    }
+
     def ready(self):
         from django.db.models.signals import post_migrate
         from django.utils.module_loading import autodiscover_modules

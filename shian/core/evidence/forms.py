@@ -1,11 +1,17 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from ..choices import RegionLevel, UserKind
 from ..models import Evidence, Region
 
 Operator = Evidence._meta.get_field("operator").related_model
+
+# Above this many visible food businesses a drop-down is too long for a phone (a county has tens of thousands):
+# the business then comes from the page that links here (`?operator=<id>`), in a hidden field.
+OPERATOR_SELECT_LIMIT = 200
 
 
 class EvidenceUploadForm(forms.Form):
@@ -82,7 +88,10 @@ class EvidenceUploadForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["operator"].queryset = Operator.objects.visible_to(user).select_related("region")
+        operators = Operator.objects.visible_to(user).select_related("region")
+        self.fields["operator"].queryset = operators
+        if len(operators.values_list("pk", flat=True)[: OPERATOR_SELECT_LIMIT + 1]) > OPERATOR_SELECT_LIMIT:
+            self.fields["operator"].widget = forms.HiddenInput()
         self.fields["phone"].initial = user.phone
         now = timezone.localtime().replace(second=0, microsecond=0)
         self.fields["captured_at"].initial = now
@@ -96,6 +105,17 @@ class EvidenceUploadForm(forms.Form):
         else:
             del self.fields["region"]
             self.fields["operator"].required = True
+
+    @cached_property
+    def chosen_operator(self):
+        """The food business the form is filed under, if one was chosen and the user may see it."""
+        value = self["operator"].value()
+        if value in (None, ""):
+            return None
+        try:
+            return self.fields["operator"].queryset.filter(pk=value).first()
+        except (ValueError, TypeError, ValidationError):
+            return None
 
     def clean(self):
         data = super().clean()

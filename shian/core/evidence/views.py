@@ -49,7 +49,12 @@ def evidence_list(request):
 @login_required
 @permission_required("core.add_evidence", raise_exception=True)
 def evidence_new(request):
-    form = EvidenceUploadForm(request.POST or None, request.FILES or None, user=request.user)
+    form = EvidenceUploadForm(
+        request.POST or None,
+        request.FILES or None,
+        user=request.user,
+        initial={"operator": request.GET.get("operator")},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             evidence = evidence_upload(**form.cleaned_data, uploaded_by=request.user)

@@ -52,6 +52,17 @@ class AuditEntry(models.Model):
         return f"{self.action} {self.object_repr}"
 
     @property
+    def action_label(self) -> str:
+        """The action in words, as the app that records it names it in `audit_actions`; else its code."""
+        from django.apps import apps
+
+        for config in apps.get_app_configs():
+            label = getattr(config, "audit_actions", {}).get(self.action)
+            if label is not None:
+                return str(label)
+        return self.action
+
+    @property
     def changes(self) -> list[tuple[str, object, object]]:
         """(field, before, after) for each field that differs."""
         before, after = self.before or {}, self.after or {}

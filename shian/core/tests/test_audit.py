@@ -1,6 +1,7 @@
 import pytest
 from django.db import transaction
 from django.urls import reverse
+from django.utils import translation
 
 from shian.core.choices import AuditSource
 from shian.core.context import operation
@@ -24,6 +25,8 @@ def test_a_service_write_records_actor_action_object_and_change(inspector):
     assert entry.before["name"] == "旧名字" and entry.after["name"] == "新名字"
     assert ("name", "旧名字", "新名字") in entry.changes
     assert (entry.source, entry.request_id) == ("web", "req-0001-abcdef")
+    with translation.override("en"):
+        assert entry.action_label == "Changed a food business"
 
 
 def test_audit_and_change_share_one_transaction(inspector):
