@@ -14,6 +14,11 @@ from .services import evidence_upload, stored_type
 Operator = Evidence._meta.get_field("operator").related_model
 
 
+def _private(response: FileResponse) -> FileResponse:
+    response["Cache-Control"] = "private, max-age=3600"  # never in a shared cache
+    return response
+
+
 class EvidenceSerializer(serializers.ModelSerializer):
     duplicate_of = serializers.SlugRelatedField(slug_field="public_id", read_only=True)
     region_name = serializers.CharField(source="region.name", read_only=True)
@@ -124,11 +129,12 @@ class EvidenceViewSet(
     def file(self, request, public_id=None):
         """The evidence file itself."""
         evidence = self.get_object()
-        return FileResponse(evidence.file.open("rb"), content_type=evidence.mime_type)
+        return _private(FileResponse(evidence.file.open("rb"), content_type=evidence.mime_type))
 
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY)})
     @action(detail=True, methods=["get"])
     def face(self, request, public_id=None):
         """The photographer's face photo."""
         evidence = self.get_object()
-        return FileResponse(evidence.face_photo.open("rb"), content_type=stored_type(evidence.face_photo.name))
+        face = evidence.face_photo
+        return _private(FileResponse(face.open("rb"), content_type=stored_type(face.name)))

@@ -20,7 +20,7 @@ from ..choices import RegionLevel, UserKind
 from ..models import Evidence, Region
 from ..rules import region_contains
 from ..services.audit import audit_record
-from ..services.ledger import ledger_append
+from ..services.ledger import ledger_append, ledger_lock
 from .exif import ExifFacts, read_exif
 from .rules import Tolerances, capture_time_in_future, evidence_findings
 
@@ -235,6 +235,7 @@ def evidence_upload(
         evidence.file.save(f"{evidence.public_id.hex}{EXTENSIONS[mime_type]}", file, save=False)
         evidence.face_photo.save(f"{evidence.public_id.hex}-face{EXTENSIONS[face_type]}", face_photo, save=False)
         with transaction.atomic():
+            ledger_lock()  # concurrent uploads of the same file queue here, so the second sees the first
             evidence.duplicate_of = (
                 Evidence.objects.filter(sha256=evidence.sha256).order_by("uploaded_at", "pk").first()
             )

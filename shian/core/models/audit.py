@@ -46,7 +46,10 @@ class AuditEntry(models.Model):
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit entries")
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["content_type", "object_id", "at"], name="core_audit_object_idx")]
+        indexes = [
+            models.Index(fields=["content_type", "object_id", "at"], name="core_audit_object_idx"),
+            models.Index(fields=["region", "-at"], name="core_audit_region_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.action} {self.object_repr}"

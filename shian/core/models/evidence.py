@@ -74,7 +74,10 @@ class Evidence(models.Model):
         verbose_name = _("evidence")
         verbose_name_plural = _("evidence")
         ordering = ["-uploaded_at", "-id"]
-        indexes = [models.Index(fields=["subject_type", "subject_id"], name="core_evidence_subject_idx")]
+        indexes = [
+            models.Index(fields=["subject_type", "subject_id"], name="core_evidence_subject_idx"),
+            models.Index(fields=["region", "-uploaded_at"], name="core_evidence_region_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.scene} ({self.sha256[:8]})"

@@ -44,7 +44,9 @@ def _hash_of(entry: LedgerEntry) -> str:
     )
 
 
-def _locked_head() -> LedgerHead:
+def ledger_lock() -> LedgerHead:
+    """Lock the chain's head for the rest of the transaction: appends (and anything that must be decided
+    in the ledger's order, such as "was this file seen before?") queue behind it."""
     try:
         return LedgerHead.objects.select_for_update().get(pk=1)
     except LedgerHead.DoesNotExist:
@@ -60,7 +62,7 @@ def _locked_head() -> LedgerHead:
 def ledger_append(*, kind: str, payload: dict, obj: models.Model | None = None, actor=None) -> LedgerEntry:
     """Append an entry to the hash chain. The head row is locked for the transaction, so appends from any
     number of processes form one chain."""
-    head = _locked_head()
+    head = ledger_lock()
     payload = json.loads(canonical_json(json_value(payload)))  # exactly what the database will give back
     entry = LedgerEntry(
         seq=head.seq + 1,

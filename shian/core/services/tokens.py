@@ -64,6 +64,10 @@ def api_token_authenticate(key: str) -> ApiToken | None:
 
 @transaction.atomic
 def api_token_revoke(*, token: ApiToken, by) -> ApiToken:
+    """Stop a token from working. Revoking a revoked token changes nothing: the first revocation stands."""
+    token.refresh_from_db(fields=["revoked_at"])
+    if token.revoked_at is not None:
+        return token
     before = snapshot(token, exclude=("key_hash",))
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])

@@ -265,7 +265,9 @@ def test_unsafe_methods_with_session_auth_need_the_csrf_token(inspector):
 
     api.cookies["csrftoken"] = CSRF_SECRET
     accepted = api.post(
-        "/api/v1/notifications/mark-read/", json.dumps({"ids": [note.pk]}), content_type="application/json",
+        "/api/v1/notifications/mark-read/",
+        json.dumps({"ids": [note.pk]}),
+        content_type="application/json",
         HTTP_X_CSRFTOKEN=CSRF_SECRET,
     )
     assert accepted.status_code == 200

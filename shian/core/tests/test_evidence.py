@@ -17,6 +17,7 @@ from PIL import Image
 from PIL.TiffImagePlugin import IFDRational
 
 from shian.core.choices import Role
+from shian.core.evidence import forms as evidence_forms
 from shian.core.evidence import services
 from shian.core.evidence.services import evidence_upload
 from shian.core.models import AuditEntry, Evidence, LedgerEntry
@@ -463,6 +464,18 @@ def test_an_inspector_uploads_through_the_form(client, media, inspector, operato
     assert evidence.operator == operator and evidence.region_id == "320508"
     assert evidence.uploaded_by == inspector
     assert evidence.flags == []
+
+
+def test_many_operators_are_chosen_by_link_not_by_drop_down(client, media, monkeypatch, inspector, operator):
+    monkeypatch.setattr(evidence_forms, "OPERATOR_SELECT_LIMIT", 1)
+    other = OperatorFactory(region=region("320508"), name="第二家面馆")
+    client.force_login(inspector)
+    page = client.get(reverse("evidence-upload"), {"operator": other.pk}).content.decode()
+    assert '<select name="operator"' not in page
+    assert f'<input type="hidden" name="operator" value="{other.pk}"' in page
+    assert "第二家面馆" in page
+    client.post(reverse("evidence-upload"), _form_data(operator=other.pk, phone=inspector.phone))
+    assert Evidence.objects.get().operator == other
 
 
 def test_a_regulator_without_an_operator_chooses_a_county_in_the_jurisdiction(client, media, inspector):

@@ -225,3 +225,14 @@ def test_the_403_page_is_bilingual(rf):
     response = views.error_403(request)
     page = response.content.decode()
     assert response.status_code == 403 and "您没有权限" in page and "You do not have permission" in page
+
+
+def test_operator_file_links_to_evidence_upload_for_that_operator(client, inspector):
+    from shian.registry.tests.factories import OperatorFactory
+
+    operator = OperatorFactory()
+    client.force_login(inspector)
+    page = client.get(reverse("operator-detail", args=[operator.pk])).content.decode()
+    upload = f"{reverse('evidence-upload')}?operator={operator.pk}"
+    assert upload in page
+    assert client.get(upload).status_code == 200

@@ -15,7 +15,6 @@ from shian.registry.services import operator_create
 from shian.registry.tests.factories import OperatorFactory, credit_code
 
 
-
 def closed_to_tokens(ctx) -> bool:
     return {"tokenAuth": []} not in ctx.operation.definition.raw.get("security", [])
 
