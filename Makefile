@@ -15,7 +15,7 @@ $(BIN)/shian: pyproject.toml
 
 ## run: create .venv, install, migrate, load the demo (idempotent), serve on http://127.0.0.1:8000
 run: $(BIN)/shian
-	SHIAN_DEBUG=true $(BIN)/shian migrate --noinput
+	SHIAN_DEBUG=true $(BIN)/shian migrate --noinput -v0
 	SHIAN_DEBUG=true $(BIN)/shian demo
 	SHIAN_DEBUG=true $(BIN)/shian serve --bind $(HOST)
 
@@ -37,7 +37,7 @@ check: $(BIN)/shian
 
 ## messages: refresh the zh-Hans catalogue and compile it (needs GNU gettext)
 messages: $(BIN)/shian
-	cd shian && SHIAN_DEBUG=true ../$(BIN)/shian makemessages -l zh_Hans --no-obsolete --ignore 'static/vendor/*'
+	cd shian && SHIAN_DEBUG=true ../$(BIN)/shian makemessages -l zh_Hans --no-obsolete --ignore 'static/vendor/*' --ignore 'tests/*'
 	cd shian && SHIAN_DEBUG=true ../$(BIN)/shian compilemessages -l zh_Hans
 
 clean:

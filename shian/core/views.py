@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.db import connection
@@ -49,7 +50,9 @@ def audit_log_page(request):
 def audit_object(request, label, pk):
     name, entries = audit_timeline(user=request.user, label=label, pk=pk)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    return render(request, "core/audit_object.html", {"object": name, "label": label, "page": page})
+    model_name = apps.get_model(label)._meta.verbose_name
+    context = {"object": name, "label": label, "model_name": model_name, "page": page}
+    return render(request, "core/audit_object.html", context)
 
 
 def healthz(request):

@@ -1,3 +1,5 @@
+from typing import NamedTuple
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -5,6 +7,20 @@ from django.utils.translation import gettext_lazy as _
 
 from ..choices import AuditSource
 from .scoping import Scope, ScopedManager
+
+
+class Change(NamedTuple):
+    field: str
+    label: str
+    before: object
+    after: object
+
+
+def _display(field, value):
+    """A stored value as people read it: the label of a choice, else the value."""
+    if field is not None and field.choices and value is not None:
+        return dict(field.flatchoices).get(value, value)
+    return value
 
 
 class AuditEntry(models.Model):
@@ -66,9 +82,18 @@ class AuditEntry(models.Model):
         return self.action
 
     @property
-    def changes(self) -> list[tuple[str, object, object]]:
-        """(field, before, after) for each field that differs."""
+    def changes(self) -> list["Change"]:
+        """Each field that differs, with its label and choice labels where the model has them."""
         before, after = self.before or {}, self.after or {}
+        model = self.content_type.model_class()
+        fields = {f.attname: f for f in model._meta.concrete_fields} if model is not None else {}
+        changed = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
         return [
-            (k, before.get(k), after.get(k)) for k in sorted(set(before) | set(after)) if before.get(k) != after.get(k)
+            Change(
+                field=k,
+                label=str(fields[k].verbose_name) if k in fields else k,
+                before=_display(fields.get(k), before.get(k)),
+                after=_display(fields.get(k), after.get(k)),
+            )
+            for k in changed
         ]

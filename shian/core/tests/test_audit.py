@@ -23,7 +23,8 @@ def test_a_service_write_records_actor_action_object_and_change(inspector):
     assert entry.object_id == str(operator.pk) and entry.object_repr == "新名字"
     assert entry.region_id == "320508"
     assert entry.before["name"] == "旧名字" and entry.after["name"] == "新名字"
-    assert ("name", "旧名字", "新名字") in entry.changes
+    with translation.override("en"):
+        assert ("name", "name", "旧名字", "新名字") in [tuple(c) for c in entry.changes]
     assert (entry.source, entry.request_id) == ("web", "req-0001-abcdef")
     with translation.override("en"):
         assert entry.action_label == "Changed a food business"
@@ -133,3 +134,14 @@ def test_entries_about_accounts_are_readable_where_the_log_shows_them(client, in
     page = client.get(reverse("audit-object", args=["core.user", colleague.pk]))
     assert page.status_code == 200 and "user.create" in page.content.decode()
     assert client.get(reverse("audit-object", args=["core.user", elsewhere.pk])).status_code == 404
+
+
+def test_changes_are_shown_with_field_and_choice_labels(inspector):
+    from shian.registry.choices import OperatorStatus
+
+    operator = OperatorFactory()
+    operator_update(operator=operator, by=inspector, status=OperatorStatus.SUSPENDED)
+    entry = AuditEntry.objects.get(action="operator.update")
+    with translation.override("en"):
+        [change] = [c for c in entry.changes if c.field == "status"]
+        assert (change.label, str(change.before), str(change.after)) == ("status", "Operating", "Suspended")
