@@ -18,7 +18,10 @@ RESULTS = Path(__file__).resolve().parent / "results"
 
 def setup_django() -> str:
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    url = os.environ.get("SHIAN_BENCH_DATABASE_URL") or f"sqlite:///{tempfile.mkdtemp(prefix='shian-bench-')}/bench.sqlite3"
+    url = (
+        os.environ.get("SHIAN_BENCH_DATABASE_URL")
+        or f"sqlite:///{tempfile.mkdtemp(prefix='shian-bench-')}/bench.sqlite3"
+    )
     os.environ["SHIAN_DATABASE_URL"] = url
     os.environ.setdefault("SHIAN_DEBUG", "true")
     os.environ.setdefault("SHIAN_LOG_LEVEL", "WARNING")
@@ -44,6 +47,6 @@ def write(name: str, figures: dict) -> None:
 
     figures = {"benchmark": name, "database": connection.vendor, "python": platform.python_version(), **figures}
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / f"{name}.json").write_text(json.dumps(figures, indent=2, ensure_ascii=False) + "\n")
+    (RESULTS / f"{name}-{connection.vendor}.json").write_text(json.dumps(figures, indent=2, ensure_ascii=False) + "\n")
     for key, value in figures.items():
         print(f"{key:>28}: {value}")

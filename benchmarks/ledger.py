@@ -1,6 +1,6 @@
 """Ledger: appends per second and verification speed, against plain inserts of the same rows as baseline.
 
-    python benchmarks/ledger.py [--entries 20000]
+python benchmarks/ledger.py [--entries 20000]
 """
 
 import argparse

@@ -28,6 +28,14 @@ def region_prefix(code: str) -> str:
     }[region_level(code)]
 
 
+def region_code_range(code: str) -> tuple[str, str | None]:
+    """Codes inside region `code` as a half-open range [low, high) of strings: the prefix, and the prefix
+    plus one. A range, unlike LIKE 'prefix%', uses a plain B-tree index on every database."""
+    prefix = region_prefix(code)
+    high = str(int(prefix) + 1).zfill(len(prefix))
+    return prefix, (high if len(high) == len(prefix) else None)
+
+
 def region_contains(outer: str, inner: str) -> bool:
     """Whether region `inner` lies within (or is) region `outer`."""
     return inner.startswith(region_prefix(outer))

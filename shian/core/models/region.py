@@ -11,7 +11,9 @@ class RegionQuerySet(models.QuerySet):
 
     def within(self, code: str):
         """The region `code` and every region under it."""
-        return self.filter(code__startswith=region_prefix(code))
+        from .scoping import in_region_q
+
+        return self.filter(in_region_q("code", code))
 
 
 class Region(models.Model):

@@ -5,7 +5,14 @@ from typing import NamedTuple
 from django.db import models
 
 from ..choices import UserKind
-from ..rules import region_prefix
+from ..rules import region_code_range
+
+
+def in_region_q(path: str, code: str) -> models.Q:
+    """Rows whose county (at lookup `path`) lies within region `code`: an index range on the code column."""
+    low, high = region_code_range(code)
+    q = models.Q(**{f"{path}__gte": low})
+    return q & models.Q(**{f"{path}__lt": high}) if high else q
 
 
 class Scope(NamedTuple):
@@ -28,15 +35,15 @@ class ScopedQuerySet(models.QuerySet):
         if user.kind == UserKind.REGULATOR:
             if not user.jurisdiction_id:
                 return self.none()
-            # Region codes are primary keys, so this is a prefix match on the row's own column, no join.
-            return self.filter(**{f"{scope.region}__code__startswith": region_prefix(user.jurisdiction_id)})
+            # Region codes are primary keys, so this is a range on the row's own column: no join, one index.
+            return self.filter(in_region_q(scope.region, user.jurisdiction_id))
         if user.kind == UserKind.BUSINESS and scope.operator:
             return self.filter(**{f"{scope.operator}__in": user.operator_memberships.values("operator_id")})
         return self.none()
 
     def in_region(self, code: str) -> "ScopedQuerySet":
         """Rows inside region `code` (a filter, not a permission: combine with `visible_to`)."""
-        return self.filter(**{f"{self.model.scope.region}__code__startswith": region_prefix(code)})
+        return self.filter(in_region_q(self.model.scope.region, code))
 
 
 ScopedManager = models.Manager.from_queryset(ScopedQuerySet)

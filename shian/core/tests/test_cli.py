@@ -3,14 +3,20 @@ import sys
 
 from shian.cli import main
 from shian.core.models import AuditEntry
+from shian.core.tests.factories import RegulatorFactory
 
 
-def test_shian_hands_subcommands_to_management_commands(db, capsys):
+# `execute_from_command_line` closes the database connections when a command ends, as a real CLI run
+# does; so these tests commit (the `regions` fixture gives them a transactional database).
+
+
+def test_shian_hands_subcommands_to_management_commands(regions, capsys):
     main(["token", "scopes"])
     assert "operators:read" in capsys.readouterr().out
 
 
-def test_changes_made_from_the_cli_are_audited_as_cli(db, capsys, inspector):
+def test_changes_made_from_the_cli_are_audited_as_cli(regions, capsys):
+    inspector = RegulatorFactory()
     main(
         [
             "token",

@@ -1,7 +1,7 @@
 import pytest
 
 from shian.core.choices import RegionLevel
-from shian.core.rules import distance_metres, region_contains, region_level, region_prefix
+from shian.core.rules import distance_metres, region_code_range, region_contains, region_level, region_prefix
 
 
 @pytest.mark.parametrize(
@@ -40,3 +40,25 @@ def test_distance_metres():
     assert distance_metres(31.3, 120.6, 31.3, 120.6) == 0
     # 0.001° of latitude is about 111 m
     assert 105 < distance_metres(31.300, 120.6, 31.301, 120.6) < 116
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [
+        ("320000", ("32", "33")),
+        ("320500", ("3205", "3206")),
+        ("320599", ("320599", "320600")),
+        ("320508", ("320508", "320509")),
+        ("429000", ("4290", "4291")),
+    ],
+)
+def test_region_code_range(code, expected):
+    assert region_code_range(code) == expected
+
+
+def test_region_code_range_contains_exactly_the_region():
+    low, high = region_code_range("320500")
+    inside = ["320500", "320508", "320508001", "320599"]
+    outside = ["320400", "320600", "3206", "321000"]
+    assert all(low <= c < high for c in inside)
+    assert not any(low <= c < high for c in outside)
