@@ -1,5 +1,5 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
@@ -18,6 +18,7 @@ from .models import (
     User,
 )
 from .services.calendar import holiday_notice_load, parse_notice
+from .services.tokens import api_scopes, api_token_create, api_token_revoke
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -61,10 +62,56 @@ class UserAdmin(BaseUserAdmin):
     )
 
 
+class ApiTokenCreateForm(forms.Form):
+    user = forms.ModelChoiceField(label=_("Acts as"), queryset=User.objects.filter(is_active=True))
+    name = forms.CharField(label=_("Name"), max_length=100)
+    scopes = forms.MultipleChoiceField(label=_("Scopes"), widget=forms.CheckboxSelectMultiple)
+    days = forms.IntegerField(label=_("Valid for (days)"), min_value=1, max_value=730, initial=365)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["scopes"].choices = sorted(api_scopes().items())
+
+
 @admin.register(ApiToken)
 class ApiTokenAdmin(ReadOnlyAdmin):
-    list_display = ["name", "prefix", "user", "expires_at", "last_used_at", "revoked_at"]
+    """Tokens are issued here (the key is shown once) or with `shian token create`, and revoked, never edited."""
+
+    list_display = ["name", "prefix", "user", "scopes", "expires_at", "last_used_at", "revoked_at"]
     search_fields = ["name", "prefix", "user__username"]
+    actions = ["revoke"]
+
+    def has_add_permission(self, request):
+        return request.user.has_perm("core.add_apitoken")
+
+    def add_view(self, request, form_url="", extra_context=None):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = ApiTokenCreateForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            token, key = api_token_create(**form.cleaned_data, created_by=request.user)
+            self.message_user(
+                request,
+                _("Token %(prefix)s issued. Its key is shown this once; give it to the integration now: %(key)s")
+                % {"prefix": token.prefix, "key": key},
+                level=messages.WARNING,
+            )
+            return redirect("admin:core_apitoken_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "form": form,
+            "title": _("Issue an API token"),
+        }
+        return render(request, "admin/core/form_page.html", context)
+
+    @admin.action(description=_("Revoke the selected tokens"), permissions=["revoke"])
+    def revoke(self, request, queryset):
+        for token in queryset.filter(revoked_at__isnull=True):
+            api_token_revoke(token=token, by=request.user)
+
+    def has_revoke_permission(self, request):
+        return request.user.has_perm("core.change_apitoken")
 
 
 @admin.register(AuditEntry)
@@ -139,4 +186,9 @@ class HolidayNoticeAdmin(ReadOnlyAdmin):
             "form": form,
             "title": _("Load a holiday notice"),
         }
-        return render(request, "admin/core/holidaynotice/upload.html", context)
+        context["intro"] = _(
+            "Upload the State Council's holiday notice for a year, written in the TOML format of "
+            "docs/holiday-notice.md. Loading a year again replaces its notice; "
+            "nothing changes if the file has an error."
+        )
+        return render(request, "admin/core/form_page.html", context)

@@ -286,3 +286,20 @@ def test_command_lists_the_scopes():
     output = run("scopes")
     for scope in api_scopes():
         assert scope in output
+
+
+def test_an_administrator_issues_and_revokes_a_token_in_the_admin(client, admin_user, inspector):
+    client.force_login(admin_user)
+    response = client.post(
+        "/admin/core/apitoken/add/",
+        {"user": inspector.pk, "name": "化验系统", "scopes": ["regions:read", "operators:read"], "days": 90},
+        follow=True,
+    )
+    token = ApiToken.objects.get(name="化验系统")
+    key = next(str(m) for m in response.context["messages"]).rsplit(" ", 1)[-1]
+    assert key.startswith(f"shian_{token.prefix}_") and token.created_by == admin_user
+    assert client.get("/api/v1/me/", headers={"Authorization": f"Token {key}"}).json()["username"] == inspector.username
+    client.post("/admin/core/apitoken/", {"action": "revoke", "_selected_action": [token.pk]})
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+    assert AuditEntry.objects.filter(action="api_token.revoke", actor=admin_user).exists()
