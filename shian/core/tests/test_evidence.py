@@ -544,6 +544,7 @@ def test_api_upload_with_a_write_token(client, media, inspector, operator):
     response = client.post(
         "/api/v1/evidence/",
         _api_data(operator=operator.pk, phone=inspector.phone),
+        headers={"X-Request-ID": "lab-system-0001"},
         **_token(inspector, ["evidence:write"]),
     )
     assert response.status_code == 201, response.json()
@@ -552,6 +553,8 @@ def test_api_upload_with_a_write_token(client, media, inspector, operator):
     assert body["public_id"] == str(evidence.public_id)
     assert body["region"] == "320508"
     assert body["sha256"] == evidence.sha256
+    entry = AuditEntry.objects.get(action="evidence.upload")
+    assert (entry.source, entry.request_id, entry.actor) == ("api", "lab-system-0001", inspector)
 
 
 def test_a_token_without_evidence_write_cannot_upload(client, media, inspector, operator):
