@@ -1,6 +1,7 @@
 import datetime
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import IntegrityError, models, transaction
@@ -90,8 +91,9 @@ class LedgerReport:
     reason: str = ""
 
 
-def ledger_verify(*, chunk_size: int = 5000) -> LedgerReport:
-    """Walk the chain in order and report the first entry that was altered, removed or moved."""
+def ledger_verify(*, chunk_size: int = 5000, progress: Callable[[int], None] | None = None) -> LedgerReport:
+    """Walk the chain in order and report the first entry that was altered, removed or moved.
+    `progress(n)` is told every `chunk_size` entries how many more were checked."""
     expected_seq, prev_hash, checked = 1, GENESIS_HASH, 0
     for entry in LedgerEntry.objects.order_by("seq").iterator(chunk_size=chunk_size):
         if entry.seq != expected_seq:
@@ -101,6 +103,8 @@ def ledger_verify(*, chunk_size: int = 5000) -> LedgerReport:
         if _hash_of(entry) != entry.hash:
             return LedgerReport(False, checked, entry.seq, "its content does not match its hash")
         prev_hash, expected_seq, checked = entry.hash, expected_seq + 1, checked + 1
+        if progress is not None and checked % chunk_size == 0:
+            progress(chunk_size)
     head = LedgerHead.objects.filter(pk=1).first()
     head_seq, head_hash = (head.seq, head.hash) if head else (0, GENESIS_HASH)
     if head_seq != checked or head_hash != prev_hash:

@@ -129,3 +129,9 @@ def test_concurrent_appends_from_two_processes_keep_one_chain(regions):
     assert list(LedgerEntry.objects.order_by("seq").values_list("seq", flat=True)) == list(range(1, 122))
     report = ledger_verify()
     assert report.ok and report.checked == 121
+
+
+def test_verify_reports_progress_for_long_chains(chain):
+    seen = []
+    assert ledger_verify(chunk_size=2, progress=seen.append).ok
+    assert seen == [2, 2]

@@ -1,5 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
 
+from shian.core.models import LedgerHead
 from shian.core.services.ledger import ledger_verify
 
 
@@ -11,7 +13,9 @@ class Command(BaseCommand):
         sub.add_parser("verify", help="verify the hash chain")
 
     def handle(self, *args, action, **options):
-        report = ledger_verify()
+        total = LedgerHead.objects.values_list("seq", flat=True).first() or 0
+        with tqdm(total=total, unit=" entries", disable=total < 50_000 or not self.stdout.isatty()) as bar:
+            report = ledger_verify(progress=bar.update)
         if not report.ok:
             raise CommandError(
                 f"Ledger BROKEN at entry {report.broken_seq}: {report.reason} "
