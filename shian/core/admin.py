@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
@@ -162,6 +163,7 @@ class HolidayNoticeAdmin(ReadOnlyAdmin):
 
     list_display = ["year", "title", "loaded_at"]
     inlines = [CalendarDayInline]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def has_add_permission(self, request):
         return request.user.has_perm("core.add_holidaynotice")
