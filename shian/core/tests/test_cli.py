@@ -5,7 +5,6 @@ from shian.cli import main
 from shian.core.models import AuditEntry
 from shian.core.tests.factories import RegulatorFactory
 
-
 # `execute_from_command_line` closes the database connections when a command ends, as a real CLI run
 # does; so these tests commit (the `regions` fixture gives them a transactional database).
 
