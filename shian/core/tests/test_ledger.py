@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection, connections
 
 from shian.core.models import GENESIS_HASH, LedgerEntry, LedgerHead
-from shian.core.services.ledger import ledger_append, ledger_verify
+from shian.core.services.ledger import LedgerItem, ledger_append, ledger_append_many, ledger_verify
 from shian.registry.tests.factories import OperatorFactory
 
 
@@ -135,3 +135,13 @@ def test_verify_reports_progress_for_long_chains(chain):
     seen = []
     assert ledger_verify(chunk_size=2, progress=seen.append).ok
     assert seen == [2, 2]
+
+
+def test_a_batch_continues_the_chain_in_order(chain):
+    batch = ledger_append_many([LedgerItem(kind="test.batch", payload={"row": n}) for n in range(1, 4)])
+    assert [e.seq for e in batch] == [6, 7, 8]
+    assert batch[0].prev_hash == chain[-1].hash and batch[2].prev_hash == batch[1].hash
+    ledger_append(kind="test.after", payload={})
+    assert ledger_append_many([]) == []
+    report = ledger_verify()
+    assert report.ok and report.checked == 9
