@@ -1,0 +1,113 @@
+"""Identifier rules of the food-business registry. Pure functions, no ORM.
+
+Errors are for what is certainly wrong (format); warnings for what is suspicious but may be how the number
+was really issued (check digits, categories, counties), as regulations.md §7 advises.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from stdnum.cn import ric, uscc
+
+# SC licence: food categories 01–31, additive categories 01–03 [S/R: regulations.md §7.2]
+SC_FOOD_CATEGORIES = {f"{n:02d}" for n in range(1, 32)}
+SC_ADDITIVE_CATEGORIES = {"01", "02", "03"}
+# JY licence: first digit is the business format: 1 seller, 2 caterer, 3 canteen [R: regulations.md §7.3]
+JY_FORMATS = {"1": "sales", "2": "catering", "3": "canteen"}
+
+SC_FORMAT = re.compile(r"^SC[12]\d{13}$")
+JY_FORMAT = re.compile(r"^JY[123]\d{13}$")
+ORG_CODE_CHARS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+@dataclass
+class Check:
+    """The outcome of checking an identifier: errors reject it, warnings are shown but do not."""
+
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def mod11_10_ok(digits: str) -> bool:
+    """ISO 7064 MOD 11,10 check digit, as GB/T 17710 [V: regulations.md §7.2, run on real numbers]."""
+    p = 10
+    for ch in digits[:-1]:
+        s = (p + int(ch)) % 10 or 10
+        p = (s * 2) % 11
+    return (11 - p) % 10 == int(digits[-1])
+
+
+def org_code_check_char(body: str) -> str:
+    """GB 11714 organisation-code check character over 8 characters [V: regulations.md §7.1]."""
+    total = sum(ORG_CODE_CHARS.index(c) * w for c, w in zip(body, [3, 7, 9, 10, 5, 8, 4, 2], strict=True))
+    r = 11 - total % 11
+    return "X" if r == 10 else "0" if r == 11 else str(r)
+
+
+def check_credit_code(code: str) -> Check:
+    """Unified social credit code (GB 32100-2015): python-stdnum checks format and check character (error);
+    the embedded organisation code's own check failing is a warning (个体工商户 often carry placeholders)
+    [V: regulations.md §7.1]."""
+    result = Check()
+    try:
+        uscc.validate(code)
+    except Exception as exc:  # stdnum's ValidationError subclasses carry the reason
+        result.errors.append(f"not a valid unified social credit code: {exc}")
+        return result
+    org = code[8:17]
+    if any(c not in ORG_CODE_CHARS for c in org) or org_code_check_char(org[:8]) != org[8]:
+        result.warnings.append("the embedded organisation code (characters 9–17) fails its GB 11714 check")
+    return result
+
+
+def check_licence_number(number: str, *, county: str | None = None) -> Check:
+    """SC (production) or JY (operation) licence number: strict format; check digit, category and county
+    are warnings [S/V: regulations.md §7.2–7.3]."""
+    result = Check()
+    if SC_FORMAT.match(number):
+        digits = number[2:]
+        categories = SC_FOOD_CATEGORIES if digits[0] == "1" else SC_ADDITIVE_CATEGORIES
+        if digits[1:3] not in categories:
+            result.warnings.append(f"unknown food category {digits[1:3]} in an SC number")
+        place = digits[3:9]
+    elif JY_FORMAT.match(number):
+        digits = number[2:]
+        place = digits[1:7]
+    else:
+        result.errors.append("a licence number is SC or JY followed by 14 digits (SC: 1 or 2 first; JY: 1, 2 or 3)")
+        return result
+    if not mod11_10_ok(digits):
+        result.warnings.append("the check digit (ISO 7064 MOD 11,10) does not match")
+    if county and place != county:
+        result.warnings.append(f"the number's county code {place} differs from the business's county {county}")
+    return result
+
+
+def licence_kind(number: str) -> str:
+    """ "SC" or "JY" from a licence number's prefix."""
+    return number[:2]
+
+
+def jy_category(number: str) -> str | None:
+    """The business format a JY number encodes (sales, catering, canteen), if any [R: regulations.md §7.3]."""
+    return JY_FORMATS.get(number[2:3]) if JY_FORMAT.match(number) else None
+
+
+def check_id_number(number: str) -> Check:
+    """Resident identity number (GB 11643): format, birth date and check character, by python-stdnum
+    [V: regulations.md §7.5]."""
+    result = Check()
+    try:
+        ric.validate(number)
+    except Exception as exc:
+        result.errors.append(f"not a valid resident identity number: {exc}")
+    return result
+
+
+def mask_id_number(number: str) -> str:
+    """The ID number with digits 11–14 hidden, as inspection forms show it [S: regulations.md §7.5]."""
+    return number[:10] + "****" + number[14:] if len(number) == 18 else number
