@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("shian.core.urls")),
     path("", include("shian.core.evidence.urls")),
     path("operators/", include("shian.registry.urls")),
+    path("p/", include("shian.registry.views.public")),
     path("accounts/login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

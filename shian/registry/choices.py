@@ -9,6 +9,56 @@ class OperatorStatus(models.TextChoices):
     REVOKED = "revoked", _("Licence revoked")
 
 
+class OperatorCategory(models.TextChoices):
+    """主体业态: the kind of food business, which decides licences, checklists and risk tables."""
+
+    PRODUCTION = "production", _("Food producer")
+    WORKSHOP = "workshop", _("Small food workshop")
+    SALES = "sales", _("Food seller")
+    CATERING = "catering", _("Catering service")
+    CANTEEN = "canteen", _("Institutional canteen")
+    CENTRAL_KITCHEN = "central_kitchen", _("Central kitchen")
+    GROUP_MEAL = "group_meal", _("Collective meal delivery")
+    VENDOR = "vendor", _("Food stall")
+    COLD_STORAGE = "cold_storage", _("Third-party cold store")
+
+
+class CanteenKind(models.TextChoices):
+    SCHOOL = "school", _("School")
+    KINDERGARTEN = "kindergarten", _("Kindergarten")
+    ELDERLY_CARE = "elderly_care", _("Elderly care")
+    HOSPITAL = "hospital", _("Hospital")
+    ENTERPRISE = "enterprise", _("Enterprise")
+    GOVERNMENT = "government", _("Government")
+
+
+class SpecialFood(models.TextChoices):
+    """Special foods (特殊食品) a business produces or sells; they raise its risk and its checks."""
+
+    HEALTH_FOOD = "health_food", _("Health food")
+    INFANT_FORMULA = "infant_formula", _("Infant formula")
+    MEDICAL_FOOD = "medical_food", _("Food for special medical purposes")
+
+
+class LicenceKind(models.TextChoices):
+    SC = "SC", _("Food production licence (SC)")
+    JY = "JY", _("Food business licence (JY)")
+
+
+class LicenceStatus(models.TextChoices):
+    VALID = "valid", _("Valid")
+    SUSPENDED = "suspended", _("Suspended")
+    REVOKED = "revoked", _("Revoked")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class StaffRole(models.TextChoices):
+    PRINCIPAL = "principal", _("Main person in charge")
+    DIRECTOR = "director", _("Food-safety director")
+    OFFICER = "officer", _("Food-safety officer")
+    WORKER = "worker", _("Worker")
+
+
 class MembershipRole(models.TextChoices):
     """A business user's role at an operator (SAMR Order 60 roles)."""
 

@@ -1,15 +1,25 @@
 import secrets
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from stdnum.cn import uscc
 
 from shian.core.choices import RegionLevel
-from shian.core.models import Scope, ScopedManager
+from shian.core.models import Scope, ScopedManager, ScopedQuerySet
 
-from .choices import MembershipRole, OperatorStatus
+from .choices import (
+    CanteenKind,
+    LicenceKind,
+    LicenceStatus,
+    MembershipRole,
+    OperatorCategory,
+    OperatorStatus,
+    SpecialFood,
+    StaffRole,
+)
+from .rules import check_credit_code, check_id_number, check_licence_number, licence_kind, mask_id_number
 
 
 def new_public_id() -> str:
@@ -18,20 +28,27 @@ def new_public_id() -> str:
 
 
 def validate_credit_code(value: str) -> None:
-    """Unified social credit code (GB 32100-2015), checked by python-stdnum [V: regulations.md §7.1]."""
-    try:
-        uscc.validate(value)
-    except Exception as exc:  # stdnum raises several ValidationError subclasses
-        raise ValidationError(_("Not a valid unified social credit code: %(reason)s"), params={"reason": exc}) from None
+    """Unified social credit code: format and check character are errors (warnings are shown elsewhere)."""
+    check = check_credit_code(value)
+    if not check.ok:
+        raise ValidationError(check.errors)
 
 
 class Operator(models.Model):
-    """One licensed food business at one site: the file (一企一档) every module hangs its records on."""
+    """One licensed food business at one site: the file (一企一档) every module hangs its records on.
+    Several sites of one legal entity share a credit code."""
 
     name = models.CharField(_("name"), max_length=200, db_index=True)
     credit_code = models.CharField(
         _("unified social credit code"), max_length=18, db_index=True, validators=[validate_credit_code]
     )
+    category = models.CharField(
+        _("business format"), max_length=16, choices=OperatorCategory.choices, default=OperatorCategory.CATERING
+    )
+    canteen_kind = models.CharField(_("canteen kind"), max_length=16, choices=CanteenKind.choices, blank=True)
+    special_foods = models.JSONField(_("special foods"), default=list, blank=True)
+    legal_representative = models.CharField(_("legal representative"), max_length=64, blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
     region = models.ForeignKey(
         "core.Region",
         verbose_name=_("county"),
@@ -43,12 +60,19 @@ class Operator(models.Model):
     latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
     status = models.CharField(
-        _("status"),
-        max_length=16,
-        choices=OperatorStatus.choices,
-        default=OperatorStatus.OPERATING,
-        db_index=True,
+        _("status"), max_length=16, choices=OperatorStatus.choices, default=OperatorStatus.OPERATING, db_index=True
     )
+    # Scale facts the static risk tables use [S: regulations.md §1.1, tables 1-3 and 1-4]
+    floor_area_m2 = models.DecimalField(_("floor area (m²)"), max_digits=10, decimal_places=2, null=True, blank=True)
+    daily_diners = models.PositiveIntegerField(_("diners or meals a day"), null=True, blank=True)
+    sku_prepackaged_ambient = models.PositiveIntegerField(_("prepackaged SKUs, ambient"), null=True, blank=True)
+    sku_prepackaged_chilled = models.PositiveIntegerField(_("prepackaged SKUs, chilled"), null=True, blank=True)
+    sku_prepackaged_frozen = models.PositiveIntegerField(_("prepackaged SKUs, frozen"), null=True, blank=True)
+    sku_bulk_ambient = models.PositiveIntegerField(_("bulk SKUs, ambient"), null=True, blank=True)
+    sku_bulk_chilled = models.PositiveIntegerField(_("bulk SKUs, chilled"), null=True, blank=True)
+    sku_bulk_frozen = models.PositiveIntegerField(_("bulk SKUs, frozen"), null=True, blank=True)
+    supplier_count = models.PositiveIntegerField(_("suppliers"), null=True, blank=True)
+    handles_high_risk_foods = models.BooleanField(_("handles high-risk perishable foods"), default=False)
     public_id = models.CharField(_("public id"), max_length=32, unique=True, default=new_public_id, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -64,6 +88,14 @@ class Operator(models.Model):
             models.CheckConstraint(
                 condition=models.Q(status__in=OperatorStatus.values), name="registry_operator_status_valid"
             ),
+            models.CheckConstraint(
+                condition=models.Q(category__in=OperatorCategory.values), name="registry_operator_category_valid"
+            ),
+            models.CheckConstraint(
+                condition=(models.Q(category=OperatorCategory.CANTEEN) & ~models.Q(canteen_kind=""))
+                | (~models.Q(category=OperatorCategory.CANTEEN) & models.Q(canteen_kind="")),
+                name="registry_operator_canteen_kind_iff_canteen",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -71,14 +103,196 @@ class Operator(models.Model):
 
     def clean(self):
         super().clean()
+        errors = {}
         if self.region_id and self.region.level != RegionLevel.COUNTY:
-            raise ValidationError({"region": _("An operator belongs to a county-level region.")})
+            errors["region"] = _("An operator belongs to a county-level region.")
+        if self.category == OperatorCategory.CANTEEN and not self.canteen_kind:
+            errors["canteen_kind"] = _("A canteen needs its kind (school, kindergarten …).")
+        if self.category != OperatorCategory.CANTEEN and self.canteen_kind:
+            errors["canteen_kind"] = _("Only a canteen has a canteen kind.")
+        unknown = set(self.special_foods or []) - set(SpecialFood.values)
+        if unknown or not isinstance(self.special_foods, list):
+            errors["special_foods"] = _("Unknown special food: %(codes)s") % {
+                "codes": ", ".join(sorted(map(str, unknown)))
+            }
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def credit_code_warnings(self) -> list[str]:
+        return check_credit_code(self.credit_code).warnings
 
     @property
     def premises(self) -> tuple[float, float] | None:
         if self.latitude is None or self.longitude is None:
             return None
         return float(self.latitude), float(self.longitude)
+
+
+class LicenceQuerySet(ScopedQuerySet):
+    def in_force(self):
+        return self.filter(status=LicenceStatus.VALID)
+
+    def expiring_within(self, days: int, today: date):
+        """Valid licences whose expiry falls in the next `days` days (already expired ones excluded)."""
+        return self.in_force().filter(expires_on__gte=today, expires_on__lte=today + timedelta(days=days))
+
+
+class Licence(models.Model):
+    """A food production (SC) or business (JY) licence of an operator. Whether it has expired is derived
+    from its dates, never stored."""
+
+    operator = models.ForeignKey(
+        Operator, verbose_name=_("food business"), on_delete=models.CASCADE, related_name="licences"
+    )
+    kind = models.CharField(_("kind"), max_length=2, choices=LicenceKind.choices)
+    number = models.CharField(_("licence number"), max_length=16, unique=True)
+    licensed_items = models.TextField(_("licensed items"), blank=True)
+    authority = models.CharField(_("issued by"), max_length=128, blank=True)
+    issued_on = models.DateField(_("issued on"), null=True, blank=True)
+    expires_on = models.DateField(_("expires on"), null=True, blank=True, db_index=True)
+    status = models.CharField(_("status"), max_length=12, choices=LicenceStatus.choices, default=LicenceStatus.VALID)
+
+    scope = Scope(region="operator__region", operator="operator")
+    objects = LicenceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("licence")
+        verbose_name_plural = _("licences")
+        ordering = ["-issued_on", "number"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(kind__in=LicenceKind.values), name="registry_licence_kind_valid"),
+            models.CheckConstraint(
+                condition=models.Q(expires_on__isnull=True)
+                | models.Q(issued_on__isnull=True)
+                | models.Q(expires_on__gt=models.F("issued_on")),
+                name="registry_licence_expires_after_issue",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def clean(self):
+        super().clean()
+        check = check_licence_number(self.number)
+        if not check.ok:
+            raise ValidationError({"number": check.errors})
+        if self.kind and self.kind != licence_kind(self.number):
+            raise ValidationError({"kind": _("The number says %(kind)s.") % {"kind": licence_kind(self.number)}})
+        if self.issued_on and self.expires_on and self.expires_on <= self.issued_on:
+            raise ValidationError({"expires_on": _("A licence expires after it is issued.")})
+
+    @property
+    def warnings(self) -> list[str]:
+        county = self.operator.region_id if self.operator_id else None
+        return check_licence_number(self.number, county=county).warnings
+
+    def days_left(self, today: date) -> int | None:
+        return None if self.expires_on is None else (self.expires_on - today).days
+
+    def is_expired(self, today: date) -> bool:
+        return self.expires_on is not None and self.expires_on < today
+
+
+class Filing(models.Model):
+    """A filing (备案) of a seller of prepackaged food only, which needs no licence (SAMR Order 78)."""
+
+    operator = models.ForeignKey(
+        Operator, verbose_name=_("food business"), on_delete=models.CASCADE, related_name="filings"
+    )
+    number = models.CharField(_("filing number"), max_length=40, unique=True)
+    items = models.TextField(_("filed items"), blank=True)
+    authority = models.CharField(_("filed with"), max_length=128, blank=True)
+    filed_on = models.DateField(_("filed on"), null=True, blank=True)
+    cancelled_on = models.DateField(_("cancelled on"), null=True, blank=True)
+
+    scope = Scope(region="operator__region", operator="operator")
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("filing")
+        verbose_name_plural = _("filings")
+        ordering = ["-filed_on", "number"]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class Staff(models.Model):
+    """A person working at an operator, with the health certificate the law requires of food handlers
+    (FSL art. 45). The ID number is stored whole and shown masked to those without the right to see it."""
+
+    operator = models.ForeignKey(
+        Operator, verbose_name=_("food business"), on_delete=models.CASCADE, related_name="staff"
+    )
+    name = models.CharField(_("name"), max_length=64)
+    role = models.CharField(_("role"), max_length=12, choices=StaffRole.choices, default=StaffRole.WORKER)
+    id_number = models.CharField(_("resident ID number"), max_length=18, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    health_certificate_no = models.CharField(_("health certificate number"), max_length=40, blank=True)
+    health_certificate_issued_on = models.DateField(_("health certificate issued on"), null=True, blank=True)
+    health_certificate_expires_on = models.DateField(
+        _("health certificate expires on"), null=True, blank=True, db_index=True
+    )
+    health_certificate_evidence = models.ForeignKey(
+        "core.Evidence",
+        verbose_name=_("health certificate scan"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    active = models.BooleanField(_("still working here"), default=True)
+
+    scope = Scope(region="operator__region", operator="operator")
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("staff member")
+        verbose_name_plural = _("staff")
+        ordering = ["operator_id", "role", "name"]
+        permissions = [("view_full_id_number", _("Can see staff ID numbers unmasked"))]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self):
+        super().clean()
+        if self.id_number:
+            check = check_id_number(self.id_number)
+            if not check.ok:
+                raise ValidationError({"id_number": check.errors})
+
+    @property
+    def masked_id_number(self) -> str:
+        return mask_id_number(self.id_number)
+
+    def health_certificate_expired(self, today: date) -> bool:
+        return self.health_certificate_expires_on is None or self.health_certificate_expires_on < today
+
+
+class TrainingRecord(models.Model):
+    """A food-safety training or test a staff member took (later modules add theirs: Order 60 tests …)."""
+
+    staff = models.ForeignKey(Staff, verbose_name=_("staff member"), on_delete=models.CASCADE, related_name="training")
+    held_on = models.DateField(_("date"))
+    topic = models.CharField(_("topic"), max_length=200)
+    hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=1, null=True, blank=True)
+    provider = models.CharField(_("provided by"), max_length=128, blank=True)
+    passed = models.BooleanField(_("passed"), null=True, blank=True)
+    source = models.CharField(_("recorded by module"), max_length=32, default="registry")
+
+    scope = Scope(region="staff__operator__region", operator="staff__operator")
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("training record")
+        verbose_name_plural = _("training records")
+        ordering = ["-held_on"]
+
+    def __str__(self) -> str:
+        return f"{self.held_on} {self.topic}"
 
 
 class OperatorMembership(models.Model):

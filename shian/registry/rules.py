@@ -41,6 +41,11 @@ def mod11_10_ok(digits: str) -> bool:
     return (11 - p) % 10 == int(digits[-1])
 
 
+def mod11_10_check_digit(body: str) -> str:
+    """The MOD 11,10 check digit that completes `body` (for generated and test numbers)."""
+    return next(d for d in "0123456789" if mod11_10_ok(body + d))
+
+
 def org_code_check_char(body: str) -> str:
     """GB 11714 organisation-code check character over 8 characters [V: regulations.md §7.1]."""
     total = sum(ORG_CODE_CHARS.index(c) * w for c, w in zip(body, [3, 7, 9, 10, 5, 8, 4, 2], strict=True))

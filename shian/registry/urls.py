@@ -1,9 +1,3 @@
-from django.urls import path
+from .views import files, imports, lists
 
-from . import views
-
-urlpatterns = [
-    path("", views.operator_index, name="operator-list"),
-    path("export.<str:fmt>", views.operator_export, name="operator-export"),
-    path("<int:pk>/", views.operator_detail, name="operator-detail"),
-]
+urlpatterns = [*lists.urlpatterns, *files.urlpatterns, *imports.urlpatterns]

@@ -2,14 +2,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.vary import vary_on_headers
 
 from shian.core.exports import FORMATS, export_response
 
-from .filtersets import OperatorFilterSet
-from .models import Operator
-from .selectors import operator_list
+from ..filtersets import OperatorFilterSet
+from ..models import Operator
+from ..selectors import operator_list
 
 
 @login_required
@@ -46,3 +47,10 @@ def operator_export(request, fmt):
 def operator_detail(request, pk):
     operator = get_object_or_404(Operator.objects.visible_to(request.user).select_related("region__parent"), pk=pk)
     return render(request, "registry/operator_detail.html", {"operator": operator})
+
+
+urlpatterns = [
+    path("", operator_index, name="operator-list"),
+    path("export.<str:fmt>", operator_export, name="operator-export"),
+    path("<int:pk>/", operator_detail, name="operator-detail"),
+]

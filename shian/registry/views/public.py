@@ -1,0 +1,3 @@
+"""Filled in by the registry issue (work in progress)."""
+
+urlpatterns = []
