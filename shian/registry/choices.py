@@ -65,3 +65,31 @@ class MembershipRole(models.TextChoices):
     PRINCIPAL = "principal", _("Main person in charge")
     DIRECTOR = "director", _("Food-safety director")
     OFFICER = "officer", _("Food-safety officer")
+
+
+# The Chinese names the import accepts (as in bureaus' licence databases), fixed by the registry issue;
+# the UI shows the translated labels above.
+CATEGORY_NAMES_ZH = {
+    OperatorCategory.PRODUCTION: ["食品生产者", "食品生产"],
+    OperatorCategory.WORKSHOP: ["食品小作坊", "小作坊"],
+    OperatorCategory.SALES: ["食品销售者", "食品销售", "食品销售经营者"],
+    OperatorCategory.CATERING: ["餐饮服务提供者", "餐饮服务", "餐饮服务经营者"],
+    OperatorCategory.CANTEEN: ["单位食堂"],
+    OperatorCategory.CENTRAL_KITCHEN: ["中央厨房"],
+    OperatorCategory.GROUP_MEAL: ["集体用餐配送单位"],
+    OperatorCategory.VENDOR: ["食品摊贩"],
+    OperatorCategory.COLD_STORAGE: ["第三方冷库"],
+}
+CANTEEN_KIND_NAMES_ZH = {
+    CanteenKind.SCHOOL: ["学校", "学校食堂"],
+    CanteenKind.KINDERGARTEN: ["幼儿园", "托幼机构"],
+    CanteenKind.ELDERLY_CARE: ["养老机构", "养老"],
+    CanteenKind.HOSPITAL: ["医疗机构", "医院"],
+    CanteenKind.ENTERPRISE: ["企业", "企事业单位"],
+    CanteenKind.GOVERNMENT: ["机关", "机关事业单位"],
+}
+SPECIAL_FOOD_NAMES_ZH = {
+    SpecialFood.HEALTH_FOOD: ["保健食品"],
+    SpecialFood.INFANT_FORMULA: ["婴幼儿配方食品", "婴幼儿配方"],
+    SpecialFood.MEDICAL_FOOD: ["特殊医学用途配方食品", "特医食品", "特医"],
+}

@@ -45,14 +45,12 @@ def _region_of(obj: models.Model) -> str | None:
     return target.pk
 
 
-def audit_record(
+def audit_entry(
     *, actor, action: str, obj: models.Model, before: dict | None = None, after: dict | None = None
 ) -> AuditEntry:
-    """Record a change to regulated data. Must run inside the transaction that makes the change."""
-    if not connection.in_atomic_block:
-        raise RuntimeError("audit_record must run inside the transaction of the change it records")
+    """An unsaved audit entry for a change (for `audit_record_many`)."""
     actor = actor if getattr(actor, "is_authenticated", False) else None
-    return AuditEntry.objects.create(
+    return AuditEntry(
         actor=actor,
         actor_label=actor.display_name if actor else "",
         action=action,
@@ -66,3 +64,24 @@ def audit_record(
         source=source_var.get(),
         client_ip=client_ip_var.get(),
     )
+
+
+def _require_transaction() -> None:
+    if not connection.in_atomic_block:
+        raise RuntimeError("audit_record must run inside the transaction of the change it records")
+
+
+def audit_record(
+    *, actor, action: str, obj: models.Model, before: dict | None = None, after: dict | None = None
+) -> AuditEntry:
+    """Record a change to regulated data. Must run inside the transaction that makes the change."""
+    _require_transaction()
+    entry = audit_entry(actor=actor, action=action, obj=obj, before=before, after=after)
+    entry.save()
+    return entry
+
+
+def audit_record_many(entries: list[AuditEntry]) -> None:
+    """Record many changes at once (imports), inside the transaction that makes them."""
+    _require_transaction()
+    AuditEntry.objects.bulk_create(entries, batch_size=2000)

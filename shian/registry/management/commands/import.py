@@ -1,0 +1,67 @@
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from shian.registry.importing import FileError, operators_import, template_workbook
+
+
+class Command(BaseCommand):
+    help = (
+        "Bulk imports. `import operators FILE [--partial] [--dry-run] [--as USERNAME]` loads food businesses "
+        "from CSV or XLSX (upsert by licence or filing number); `import operators --template OUT.xlsx` writes "
+        "the template."
+    )
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="what", required=True)
+        operators = sub.add_parser("operators", help="food businesses (一企一档)")
+        operators.add_argument("file", nargs="?", type=Path)
+        operators.add_argument("--partial", action="store_true", help="write the good rows even if some are bad")
+        operators.add_argument("--dry-run", action="store_true", help="validate and count, write nothing")
+        operators.add_argument("--as", dest="username", help="import as this user (limits it to their jurisdiction)")
+        operators.add_argument("--template", type=Path, help="write the XLSX template to this path and stop")
+        operators.add_argument("--report", type=Path, help="write every bad row and warning to this CSV")
+
+    def handle(self, *args, what, file, partial, dry_run, username, template, report, **options):
+        if template:
+            template.write_bytes(template_workbook())
+            self.stdout.write(f"Template written to {template}")
+            return
+        if file is None or not file.exists():
+            raise CommandError(f"No such file: {file}")
+        user = None
+        if username:
+            user = get_user_model().objects.filter(username=username).first()
+            if user is None:
+                raise CommandError(f"No user {username!r}")
+        with tqdm(unit=" rows", disable=not self.stderr.isatty()) as bar:
+            try:
+                result = operators_import(path=file, by=user, partial=partial, dry_run=dry_run, progress=bar.update)
+            except FileError as exc:
+                raise CommandError(str(exc)) from None
+        for problem in result.errors[:50]:
+            self.stderr.write(f"ERROR   {problem}")
+        for problem in result.warnings[:50]:
+            self.stderr.write(f"WARNING {problem}")
+        hidden = max(0, len(result.errors) - 50) + max(0, len(result.warnings) - 50)
+        if hidden:
+            self.stderr.write(f"… and {hidden} more (use --report FILE for all of them)")
+        if report:
+            self._write_report(report, result)
+        self.stdout.write(result.summary())
+        if result.dry_run:
+            self.stdout.write("Dry run: nothing was written.")
+        elif not result.written:
+            raise CommandError("Nothing was written because some rows are bad (use --partial to write the good rows).")
+
+    @staticmethod
+    def _write_report(path: Path, result) -> None:
+        import csv
+
+        with path.open("w", encoding="utf-8-sig", newline="") as f:
+            writer = csv.writer(f)
+            writer.writerow(["level", "row", "column", "message"])
+            writer.writerows(("error", e.row, e.column, e.message) for e in result.errors)
+            writer.writerows(("warning", w.row, w.column, w.message) for w in result.warnings)
