@@ -36,3 +36,12 @@ def regions(transactional_db):
     from shian.core.services.regions import regions_load
 
     regions_load()
+
+
+@pytest.fixture
+def english():
+    """Messages in English, for tests that read them (the default language is Chinese)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

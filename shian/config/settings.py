@@ -303,6 +303,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "OperatorStatusEnum": "shian.registry.choices.OperatorStatus",
+        "ImportJobStatusEnum": "shian.registry.choices.ImportJobStatus",
+    },
 }
 
 # --- Logging ----------------------------------------------------------------------------------------

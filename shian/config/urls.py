@@ -12,6 +12,7 @@ handler500 = "shian.core.views.error_500"
 api_v1 = [
     path("", include("shian.core.api.urls")),
     path("", include("shian.core.evidence.api_urls")),
+    path("", include("shian.registry.api_imports")),  # before the operators router: "imports" is no operator id
     path("", include("shian.registry.api_urls")),
 ]
 

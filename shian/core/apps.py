@@ -30,7 +30,7 @@ class CoreConfig(AppConfig):
         from .context import job_finished, job_started
         from .services.roles import ensure_roles
 
-        post_migrate.connect(ensure_roles, sender=self)
+        post_migrate.connect(ensure_roles)
         task_started.connect(job_started)
         task_finished.connect(job_finished)
         autodiscover_modules("ticks")

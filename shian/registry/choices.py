@@ -59,6 +59,13 @@ class StaffRole(models.TextChoices):
     WORKER = "worker", _("Worker")
 
 
+class ImportJobStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
 class MembershipRole(models.TextChoices):
     """A business user's role at an operator (SAMR Order 60 roles)."""
 

@@ -10,22 +10,33 @@ import csv
 import datetime
 import io
 import re
+import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 
+from shian.core.choices import Role
 from shian.core.models import Region
 from shian.core.rules import region_code_range
 from shian.core.services.audit import audit_entry, audit_record_many, snapshot
 
-from .choices import CANTEEN_KIND_NAMES_ZH, CATEGORY_NAMES_ZH, SPECIAL_FOOD_NAMES_ZH, LicenceKind, OperatorCategory
-from .models import Filing, Licence, Operator
-from .rules import check_credit_code, check_licence_number, jy_category, mod11_10_check_digit
+from .choices import (
+    CANTEEN_KIND_NAMES_ZH,
+    CATEGORY_NAMES_ZH,
+    SPECIAL_FOOD_NAMES_ZH,
+    ImportJobStatus,
+    LicenceKind,
+    OperatorCategory,
+)
+from .models import Filing, ImportJob, Licence, Operator
+from .rules import check_credit_code, check_licence_number, mod11_10_check_digit
 
 
 @dataclass(frozen=True)
@@ -269,14 +280,9 @@ class RowValidator:
         if not number:
             return ""
         if number[:2] in LicenceKind.values:
-            check = check_licence_number(number, county=region or None)
+            check = check_licence_number(number, county=region or None, category=category or None)
             errors += [RowError(row, "licence_no", m) for m in check.errors]
             warnings += [RowError(row, "licence_no", m) for m in check.warnings]
-            encoded = jy_category(number)
-            if encoded and category and encoded != category and category in ("sales", "catering", "canteen"):
-                warnings.append(
-                    RowError(row, "licence_no", _("the JY number encodes the format %(code)s") % {"code": encoded})
-                )
             kind = number[:2]
         elif category == OperatorCategory.SALES and FILING_NUMBER.match(number):
             kind = "filing"
@@ -495,3 +501,51 @@ def template_workbook() -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def import_job_create(*, upload, by, partial: bool, dry_run: bool) -> ImportJob:
+    """Queue an uploaded file for import by the worker (the job runs after the upload commits)."""
+    from .tasks import run_import_job
+
+    suffix = Path(upload.name).suffix.lower()
+    if suffix not in (".csv", ".xlsx"):
+        raise ValidationError({"file": _("Import a .csv or .xlsx file, not %(name)s.") % {"name": upload.name}})
+    with transaction.atomic():
+        job = ImportJob(original_name=upload.name[:255], uploaded_by=by, partial=partial, dry_run=dry_run)
+        job.file.save(f"import{suffix}", upload, save=False)
+        job.save()
+        transaction.on_commit(lambda: run_import_job.enqueue(job.pk))
+    return job
+
+
+def import_job_run(job: ImportJob) -> ImportJob:
+    """Run a queued job: the import itself is one transaction; the job's own status is kept outside it."""
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJobStatus.RUNNING)
+    try:
+        with job.file.open("rb") as stored, tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / f"import{Path(job.file.name).suffix}"
+            path.write_bytes(stored.read())
+            report = operators_import(path=path, by=job.uploaded_by, partial=job.partial, dry_run=job.dry_run)
+    except FileError as exc:
+        job.status, job.summary = ImportJobStatus.FAILED, str(exc)[:255]
+    else:
+        job.status, job.summary, job.written = ImportJobStatus.DONE, report.summary()[:255], report.written
+        job.counts = {
+            "created": report.created,
+            "updated": report.updated,
+            "unchanged": report.unchanged,
+            "rejected": report.rejected,
+            "warnings": len(report.warnings),
+        }
+        job.problems = [["error", e.row, e.column, e.message] for e in report.errors] + [
+            ["warning", w.row, w.column, w.message] for w in report.warnings
+        ]
+    job.finished_at = timezone.now()
+    job.save(update_fields=["status", "summary", "written", "counts", "problems", "finished_at"])
+    return job
+
+
+def import_jobs(*, user):
+    """The bulk imports a user started (administrators see everyone's)."""
+    jobs = ImportJob.objects.select_related("uploaded_by")
+    return jobs if user.is_superuser or user.has_role(Role.ADMIN) else jobs.filter(uploaded_by=user)

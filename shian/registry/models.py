@@ -11,6 +11,7 @@ from shian.core.models import Scope, ScopedManager, ScopedQuerySet
 
 from .choices import (
     CanteenKind,
+    ImportJobStatus,
     LicenceKind,
     LicenceStatus,
     MembershipRole,
@@ -179,14 +180,17 @@ class Licence(models.Model):
         if not check.ok:
             raise ValidationError({"number": check.errors})
         if self.kind and self.kind != licence_kind(self.number):
-            raise ValidationError({"kind": _("The number says %(kind)s.") % {"kind": licence_kind(self.number)}})
+            raise ValidationError(
+                {"kind": _("The number is a %(kind)s.") % {"kind": LicenceKind(licence_kind(self.number)).label}}
+            )
         if self.issued_on and self.expires_on and self.expires_on <= self.issued_on:
             raise ValidationError({"expires_on": _("A licence expires after it is issued.")})
 
     @property
     def warnings(self) -> list[str]:
         county = self.operator.region_id if self.operator_id else None
-        return check_licence_number(self.number, county=county).warnings
+        category = self.operator.category if self.operator_id else None
+        return check_licence_number(self.number, county=county, category=category).warnings
 
     def days_left(self, today: date) -> int | None:
         return None if self.expires_on is None else (self.expires_on - today).days
@@ -259,10 +263,16 @@ class Staff(models.Model):
 
     def clean(self):
         super().clean()
+        errors = {}
         if self.id_number:
             check = check_id_number(self.id_number)
             if not check.ok:
-                raise ValidationError({"id_number": check.errors})
+                errors["id_number"] = check.errors
+        issued, expires = self.health_certificate_issued_on, self.health_certificate_expires_on
+        if issued and expires and expires <= issued:
+            errors["health_certificate_expires_on"] = _("A health certificate expires after it is issued.")
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def masked_id_number(self) -> str:
@@ -316,3 +326,37 @@ class OperatorMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.operator} ({self.get_role_display()})"
+
+
+class ImportJob(models.Model):
+    """A bulk import of operators uploaded through the web or the API and run by the worker. Its report
+    keeps every bad row and warning. A user sees their own jobs (administrators see all)."""
+
+    file = models.FileField(_("file"), upload_to="imports/%Y/%m/")
+    original_name = models.CharField(_("file name"), max_length=255)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    partial = models.BooleanField(_("write the good rows even if some are bad"), default=False)
+    dry_run = models.BooleanField(_("dry run"), default=False)
+    status = models.CharField(
+        _("status"), max_length=8, choices=ImportJobStatus.choices, default=ImportJobStatus.QUEUED
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    summary = models.CharField(_("summary"), max_length=255, blank=True)
+    counts = models.JSONField(_("counts"), default=dict, blank=True)
+    problems = models.JSONField(_("bad rows and warnings"), default=list, blank=True)
+    written = models.BooleanField(_("written"), default=False)
+
+    class Meta:
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.get_status_display()})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (ImportJobStatus.DONE, ImportJobStatus.FAILED)

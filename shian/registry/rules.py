@@ -7,13 +7,18 @@ was really issued (check digits, categories, counties), as regulations.md §7 ad
 import re
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
 from stdnum.cn import ric, uscc
+
+from .choices import OperatorCategory
 
 # SC licence: food categories 01–31, additive categories 01–03 [S/R: regulations.md §7.2]
 SC_FOOD_CATEGORIES = {f"{n:02d}" for n in range(1, 32)}
 SC_ADDITIVE_CATEGORIES = {"01", "02", "03"}
 # JY licence: first digit is the business format: 1 seller, 2 caterer, 3 canteen [R: regulations.md §7.3]
 JY_FORMATS = {"1": "sales", "2": "catering", "3": "canteen"}
+# Business formats that hold SC (production) licences
+SC_CATEGORIES_OF_OPERATORS = {"production"}
 
 SC_FORMAT = re.compile(r"^SC[12]\d{13}$")
 JY_FORMAT = re.compile(r"^JY[123]\d{13}$")
@@ -61,34 +66,47 @@ def check_credit_code(code: str) -> Check:
     try:
         uscc.validate(code)
     except Exception as exc:  # stdnum's ValidationError subclasses carry the reason
-        result.errors.append(f"not a valid unified social credit code: {exc}")
+        result.errors.append(_("not a valid unified social credit code: %(reason)s") % {"reason": exc})
         return result
     org = code[8:17]
     if any(c not in ORG_CODE_CHARS for c in org) or org_code_check_char(org[:8]) != org[8]:
-        result.warnings.append("the embedded organisation code (characters 9–17) fails its GB 11714 check")
+        result.warnings.append(_("the embedded organisation code (characters 9–17) fails its GB 11714 check"))
     return result
 
 
-def check_licence_number(number: str, *, county: str | None = None) -> Check:
-    """SC (production) or JY (operation) licence number: strict format; check digit, category and county
-    are warnings [S/V: regulations.md §7.2–7.3]."""
+def check_licence_number(number: str, *, county: str | None = None, category: str | None = None) -> Check:
+    """SC (production) or JY (operation) licence number: strict format; check digit, food category, county
+    and business format are warnings [S/V: regulations.md §7.2–7.3]."""
     result = Check()
     if SC_FORMAT.match(number):
         digits = number[2:]
         categories = SC_FOOD_CATEGORIES if digits[0] == "1" else SC_ADDITIVE_CATEGORIES
         if digits[1:3] not in categories:
-            result.warnings.append(f"unknown food category {digits[1:3]} in an SC number")
+            result.warnings.append(_("unknown food category %(code)s in an SC number") % {"code": digits[1:3]})
         place = digits[3:9]
     elif JY_FORMAT.match(number):
         digits = number[2:]
         place = digits[1:7]
     else:
-        result.errors.append("a licence number is SC or JY followed by 14 digits (SC: 1 or 2 first; JY: 1, 2 or 3)")
+        result.errors.append(_("a licence number is SC or JY followed by 14 digits (SC: 1 or 2 first; JY: 1, 2 or 3)"))
         return result
     if not mod11_10_ok(digits):
-        result.warnings.append("the check digit (ISO 7064 MOD 11,10) does not match")
+        result.warnings.append(_("the check digit (ISO 7064 MOD 11,10) does not match"))
     if county and place != county:
-        result.warnings.append(f"the number's county code {place} differs from the business's county {county}")
+        result.warnings.append(
+            _("the number's county code %(place)s differs from the business's county %(county)s")
+            % {"place": place, "county": county}
+        )
+    encoded = jy_category(number)
+    if encoded and category in JY_FORMATS.values() and encoded != category:
+        result.warnings.append(
+            _("the JY number encodes the business format %(encoded)s, not %(category)s")
+            % {"encoded": OperatorCategory(encoded).label, "category": OperatorCategory(category).label}
+        )
+    if number.startswith("SC") and category and category not in SC_CATEGORIES_OF_OPERATORS:
+        result.warnings.append(
+            _("an SC licence is for producers, not for %(category)s") % {"category": OperatorCategory(category).label}
+        )
     return result
 
 
@@ -109,7 +127,7 @@ def check_id_number(number: str) -> Check:
     try:
         ric.validate(number)
     except Exception as exc:
-        result.errors.append(f"not a valid resident identity number: {exc}")
+        result.errors.append(_("not a valid resident identity number: %(reason)s") % {"reason": exc})
     return result
 
 

@@ -1,10 +1,51 @@
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 
-from .models import Operator
+from shian.core.choices import RegionLevel
+from shian.core.models import Region
+
+from .models import Filing, Licence, Operator
+
+NUMBER_MAX_LENGTH = max(Licence._meta.get_field("number").max_length, Filing._meta.get_field("number").max_length)
 
 
 def operator_list(*, user) -> QuerySet[Operator]:
     return Operator.objects.visible_to(user).select_related("region")
+
+
+def operator_table(*, user) -> QuerySet[Operator]:
+    """The operators the user may see with what the list page and its exports show: county, licences and
+    filings (prefetched: two queries per page or per export chunk, not two per row)."""
+    return operator_list(user=user).prefetch_related(
+        Prefetch("licences", queryset=Licence.objects.order_by("expires_on", "number")),
+        Prefetch("filings", queryset=Filing.objects.order_by("number")),
+    )
+
+
+def operator_ids_by_number(number: str) -> list[int]:
+    """Ids of the operators holding licence or filing `number` (exact; both numbers are unique). Not scoped:
+    callers combine the ids with a `visible_to` queryset."""
+    if not number or len(number) > NUMBER_MAX_LENGTH:
+        return []
+    licences = Licence.objects.filter(number=number).order_by().values_list("operator_id", flat=True)
+    filings = Filing.objects.filter(number=number).order_by().values_list("operator_id", flat=True)
+    return list(licences.union(filings))
+
+
+def match_ids(queryset: QuerySet, limit: int) -> list[int]:
+    """Primary keys of up to `limit` rows of `queryset`, in no particular order (so the database may stop
+    at the limit instead of sorting every match)."""
+    return list(queryset.order_by().values_list("pk", flat=True)[:limit])
+
+
+def region_choices(*, user) -> list[Region]:
+    """Regions a user may narrow a list to: their jurisdiction and the cities and counties in it (all
+    provinces and cities for a superuser; none for users without a jurisdiction)."""
+    regions = Region.objects.current().exclude(level=RegionLevel.TOWN)
+    if user.is_superuser and not user.jurisdiction_id:
+        return list(regions.exclude(level=RegionLevel.COUNTY))
+    if not user.jurisdiction_id:
+        return []
+    return list(regions.within(user.jurisdiction_id))
 
 
 def operators_by_county(*, user) -> list[dict]:

@@ -37,12 +37,13 @@ def _region_of(obj: models.Model) -> str | None:
     scope = getattr(type(obj), "scope", None)
     if scope is None:
         return getattr(obj, "jurisdiction_id", None)
+    *path, last = scope.region.split("__")
     target = obj
-    for part in scope.region.split("__"):
+    for part in path:
         target = getattr(target, part, None)
         if target is None:
             return None
-    return target.pk
+    return getattr(target, f"{last}_id", None)  # the code itself: no query for the region
 
 
 def audit_entry(

@@ -39,8 +39,12 @@ def role_permissions() -> dict[str, set[str]]:
     return merged
 
 
-def ensure_roles(**kwargs) -> None:
-    """Create one group per role and give it exactly its permissions (runs after every migrate)."""
+def ensure_roles(sender=None, **kwargs) -> None:
+    """Create one group per role and give it exactly its permissions. Runs after every migrate, once the
+    last app has had its permissions created (each app's post_migrate creates its own)."""
+    with_models = [config for config in apps.get_app_configs() if config.models_module is not None]
+    if sender is not None and sender is not with_models[-1]:
+        return
     for role, perms in role_permissions().items():
         group, _ = Group.objects.get_or_create(name=role)
         wanted = []

@@ -14,7 +14,7 @@ from shian.registry.models import Filing, Licence, Operator
 from shian.registry.rules import mod11_10_check_digit
 from shian.registry.tests.factories import credit_code
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 KEYS = ["name", "credit_code", "licence_no", "category", "region_code", "address", "licence_expires"]
 

@@ -1,6 +1,7 @@
 """Identifier rules on the real test vectors of regulations.md §7."""
 
 import pytest
+from django.utils import translation
 
 from shian.registry.rules import (
     check_credit_code,
@@ -11,6 +12,8 @@ from shian.registry.rules import (
     mod11_10_ok,
     org_code_check_char,
 )
+
+pytestmark = pytest.mark.usefixtures("english")
 
 
 @pytest.mark.parametrize(
@@ -91,3 +94,15 @@ def test_id_numbers():
 
 def test_id_number_masking_hides_digits_11_to_14():
     assert mask_id_number("11010519491231002X") == "1101051949****002X"
+
+
+def test_a_licence_that_does_not_fit_the_business_format_is_a_warning():
+    # JY 2…: a caterer's number
+    assert check_licence_number("JY23506230105266", category="catering").warnings == []
+    with translation.override("en"):
+        result = check_licence_number("JY23506230105266", category="sales")
+        assert result.ok and result.warnings == [
+            "the JY number encodes the business format Catering service, not Food seller"
+        ]
+        assert "producers" in check_licence_number("SC11464010500015", category="catering").warnings[0]
+    assert check_licence_number("SC11464010500015", category="production").warnings == []
