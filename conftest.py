@@ -2,6 +2,8 @@
 
 import pytest
 
+pytest_plugins = ["shian.testing.browser"]
+
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
