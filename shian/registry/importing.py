@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 
+from shian.core.bulk import bulk_insert
 from shian.core.choices import Role
 from shian.core.models import Region
 from shian.core.rules import region_code_range
@@ -442,22 +443,22 @@ def _write(chunk: list[ParsedRow], *, by, report: ImportReport, columns: set[str
             report.updated += 1
         else:
             report.unchanged += 1
-    Operator.objects.bulk_create(new_operators, batch_size=CHUNK)
-    Licence.objects.bulk_create(
+    bulk_insert(Operator, new_operators)
+    bulk_insert(
+        Licence,
         [
             Licence(operator=op, kind=row.kind, number=row.number, issued_on=row.issued_on, expires_on=row.expires_on)
             for row, op in new_records
             if row.kind != "filing"
         ],
-        batch_size=CHUNK,
     )
-    Filing.objects.bulk_create(
+    bulk_insert(
+        Filing,
         [
             Filing(operator=op, number=row.number, filed_on=row.issued_on)
             for row, op in new_records
             if row.kind == "filing"
         ],
-        batch_size=CHUNK,
     )
     if changed_operators:
         Operator.objects.bulk_update(changed_operators, fields, batch_size=CHUNK)

@@ -5,6 +5,7 @@ import uuid
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models
 
+from ..bulk import bulk_insert
 from ..context import client_ip_var, request_id_var, source_var
 from ..models import AuditEntry
 
@@ -85,4 +86,4 @@ def audit_record(
 def audit_record_many(entries: list[AuditEntry]) -> None:
     """Record many changes at once (imports), inside the transaction that makes them."""
     _require_transaction()
-    AuditEntry.objects.bulk_create(entries, batch_size=2000)
+    bulk_insert(AuditEntry, entries)
