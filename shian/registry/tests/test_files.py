@@ -449,3 +449,15 @@ def test_the_timeline_pages_through_older_events(client, inspector, shop, monkey
     assert "事件20" in html(more) and 'data-testid="timeline-more"' in html(more)
     last = html(client.get(url, {"events": 40}, headers={"HX-Request": "true"}))
     assert last.count('data-kind="test.event"') == 5 and 'data-testid="timeline-more"' not in last
+
+
+def test_the_file_lists_staff_training_records(client, inspector, shop):
+    from shian.registry.models import Staff, TrainingRecord
+
+    member = Staff.objects.create(operator=shop, name="王厨师", role="worker")
+    TrainingRecord.objects.create(
+        staff=member, held_on=datetime.date(2026, 3, 1), topic="食品安全法规培训", hours=4, passed=True
+    )
+    client.force_login(inspector)
+    page = html(client.get(reverse("operator-detail", args=[shop.pk])))
+    assert "2026-03-01" in page and "食品安全法规培训" in page

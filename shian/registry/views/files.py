@@ -90,7 +90,7 @@ def operator_detail(request, pk):
                 "id_number": member.id_number if full_ids else member.masked_id_number,
                 "certificate": expiry_state(member.health_certificate_expires_on, today),
             }
-            for member in operator.staff.select_related("health_certificate_evidence")
+            for member in operator.staff.select_related("health_certificate_evidence").prefetch_related("training")
         ]
     context = {
         "operator": operator,
