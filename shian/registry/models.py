@@ -85,8 +85,6 @@ class Operator(models.Model):
         verbose_name = _("food business")
         verbose_name_plural = _("food businesses")
         ordering = ["region_id", "name", "id"]
-        # The list's order within a region range: a regulator's first page reads the index, sorts nothing.
-        indexes = [models.Index(fields=["region", "name", "id"], name="registry_operator_list_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(status__in=OperatorStatus.values), name="registry_operator_status_valid"
