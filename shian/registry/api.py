@@ -10,7 +10,7 @@ from shian.core.rules import region_contains
 
 from .choices import SpecialFood
 from .filtersets import OperatorFilterSet
-from .models import Filing, Licence, Operator
+from .models import EDITABLE_FIELDS, Filing, Licence, Operator
 from .selectors import operator_list
 from .services import operator_create, operator_update
 
@@ -53,30 +53,6 @@ LIST_FIELDS = [
     "status",
     "public_id",
 ]
-WRITABLE_FIELDS = [
-    "name",
-    "credit_code",
-    "category",
-    "canteen_kind",
-    "special_foods",
-    "legal_representative",
-    "phone",
-    "region",
-    "address",
-    "latitude",
-    "longitude",
-    "status",
-    "floor_area_m2",
-    "daily_diners",
-    "sku_prepackaged_ambient",
-    "sku_prepackaged_chilled",
-    "sku_prepackaged_frozen",
-    "sku_bulk_ambient",
-    "sku_bulk_chilled",
-    "sku_bulk_frozen",
-    "supplier_count",
-    "handles_high_risk_foods",
-]
 
 
 class OperatorSerializer(serializers.ModelSerializer):
@@ -100,7 +76,7 @@ class OperatorDetailSerializer(OperatorSerializer):
         model = Operator
         fields = [
             *LIST_FIELDS,
-            *(f for f in WRITABLE_FIELDS if f not in LIST_FIELDS),
+            *(f for f in EDITABLE_FIELDS if f not in LIST_FIELDS),
             "licences",
             "filings",
             "warnings",
@@ -130,7 +106,7 @@ class OperatorWriteSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Operator
-        fields = WRITABLE_FIELDS
+        fields = EDITABLE_FIELDS
 
     def validate_credit_code(self, value: str) -> str:
         return value.strip().upper()

@@ -10,7 +10,7 @@ from shian.core.evidence.forms import EvidenceUploadForm
 from shian.core.models import Region
 
 from .choices import SpecialFood
-from .models import Filing, Licence, Operator, Staff
+from .models import EDITABLE_FIELDS, SCALE_FIELDS, Filing, Licence, Operator, Staff
 
 _TEXT_INPUTS = (forms.TextInput, forms.NumberInput, forms.EmailInput, forms.Textarea, forms.DateInput)
 
@@ -99,47 +99,13 @@ class OperatorForm(ServiceModelForm):
         (_("Place and contact"), ["region", "address", "latitude", "longitude", "phone"]),
         (
             _("Scale (used for risk grading)"),
-            [
-                "floor_area_m2",
-                "daily_diners",
-                "sku_prepackaged_ambient",
-                "sku_prepackaged_chilled",
-                "sku_prepackaged_frozen",
-                "sku_bulk_ambient",
-                "sku_bulk_chilled",
-                "sku_bulk_frozen",
-                "supplier_count",
-                "handles_high_risk_foods",
-            ],
+            SCALE_FIELDS,
         ),
     ]
 
     class Meta:
         model = Operator
-        fields = [
-            "name",
-            "credit_code",
-            "category",
-            "canteen_kind",
-            "special_foods",
-            "status",
-            "legal_representative",
-            "phone",
-            "region",
-            "address",
-            "latitude",
-            "longitude",
-            "floor_area_m2",
-            "daily_diners",
-            "sku_prepackaged_ambient",
-            "sku_prepackaged_chilled",
-            "sku_prepackaged_frozen",
-            "sku_bulk_ambient",
-            "sku_bulk_chilled",
-            "sku_bulk_frozen",
-            "supplier_count",
-            "handles_high_risk_foods",
-        ]
+        fields = EDITABLE_FIELDS
         help_texts = {
             "credit_code": _("18 characters (GB 32100). Several sites of one company share it."),
             "canteen_kind": _("Only for an institutional canteen."),

@@ -130,6 +130,37 @@ class Operator(models.Model):
         return float(self.latitude), float(self.longitude)
 
 
+# The scale facts the static risk tables use [S: regulations.md §1.1, tables 1-3 and 1-4]
+SCALE_FIELDS = [
+    "floor_area_m2",
+    "daily_diners",
+    "sku_prepackaged_ambient",
+    "sku_prepackaged_chilled",
+    "sku_prepackaged_frozen",
+    "sku_bulk_ambient",
+    "sku_bulk_chilled",
+    "sku_bulk_frozen",
+    "supplier_count",
+    "handles_high_risk_foods",
+]
+# What a registrar sets on an operator, through the forms and the API
+EDITABLE_FIELDS = [
+    "name",
+    "credit_code",
+    "category",
+    "canteen_kind",
+    "special_foods",
+    "status",
+    "legal_representative",
+    "phone",
+    "region",
+    "address",
+    "latitude",
+    "longitude",
+    *SCALE_FIELDS,
+]
+
+
 class LicenceQuerySet(ScopedQuerySet):
     def in_force(self):
         return self.filter(status=LicenceStatus.VALID)
