@@ -27,6 +27,7 @@ class CoreConfig(AppConfig):
         from django.utils.module_loading import autodiscover_modules
         from django_tasks.signals import task_finished, task_started
 
+        from . import lookups  # noqa: F401 (registers `__any_of`)
         from .context import job_finished, job_started
         from .services.roles import ensure_roles
 

@@ -1,6 +1,7 @@
 """Inserting many new rows at once: PostgreSQL's COPY where it is the database, `bulk_create` elsewhere."""
 
 from django.db import connections, router
+from django.utils import timezone
 
 
 def bulk_insert(model, objs: list, *, batch_size: int = 2000) -> None:
@@ -13,21 +14,76 @@ def bulk_insert(model, objs: list, *, batch_size: int = 2000) -> None:
     if connection.vendor != "postgresql":
         model._default_manager.bulk_create(objs, batch_size=batch_size)
         return
-    meta = model._meta
-    fields = meta.concrete_fields
-    quote = connection.ops.quote_name
-    with connection.cursor() as cursor:
-        missing = [obj for obj in objs if getattr(obj, meta.pk.attname) is None]
-        if missing:
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                [meta.db_table, meta.pk.column, len(missing)],
-            )
-            for obj, (pk,) in zip(missing, cursor.fetchall(), strict=True):
-                setattr(obj, meta.pk.attname, pk)
-        columns = ", ".join(quote(field.column) for field in fields)
-        with cursor.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy:
-            for obj in objs:
-                copy.write_row([field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields])
+    fields = model._meta.concrete_fields
+    _draw_keys(connection, model, [obj.__dict__ for obj in objs])
+    _copy(
+        connection,
+        model,
+        ([field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields] for obj in objs),
+    )
     for obj in objs:
         obj._state.adding, obj._state.db = False, connection.alias
+
+
+def insert_rows(model, rows: list[dict], *, batch_size: int = 2000) -> None:
+    """Insert new rows given as {attname: value}, without building model instances (imports of a million
+    rows). The model's defaults fill the fields a row leaves out (`auto_now`/`auto_now_add` set now), and
+    each dict gets its primary key: afterwards every dict holds the whole row as stored. PostgreSQL: COPY;
+    elsewhere `bulk_create`. Values must be what the fields hold (str, int, Decimal, date …); no signals."""
+    if not rows:
+        return
+    meta = model._meta
+    connection = connections[router.db_for_write(model)]
+    now = timezone.now()
+    for field in meta.concrete_fields:
+        if field.primary_key:
+            continue
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            for row in rows:
+                row[field.attname] = now
+        elif any(field.attname not in row for row in rows):
+            for row in rows:
+                if field.attname not in row:
+                    row[field.attname] = field.get_default()
+    if connection.vendor != "postgresql":
+        objs = model._default_manager.bulk_create([model(**row) for row in rows], batch_size=batch_size)
+        for row, obj in zip(rows, objs, strict=True):
+            row[meta.pk.attname] = obj.pk
+        return
+    _draw_keys(connection, model, rows)
+    prepared = [
+        (field.attname, field if field.get_internal_type() == "JSONField" else None) for field in meta.concrete_fields
+    ]
+    _copy(
+        connection,
+        model,
+        (
+            [row[name] if json is None else json.get_db_prep_save(row[name], connection) for name, json in prepared]
+            for row in rows
+        ),
+    )
+
+
+def _draw_keys(connection, model, rows: list[dict]) -> None:
+    """Give the rows without a primary key one from the table's sequence (PostgreSQL)."""
+    pk = model._meta.pk
+    missing = [row for row in rows if row.get(pk.attname) is None]
+    if not missing:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [model._meta.db_table, pk.column])
+        (sequence,) = cursor.fetchone()
+        # A constant sequence: pg_get_serial_sequence() per key would cost ten times nextval() itself
+        cursor.execute("SELECT nextval(%s::regclass) FROM generate_series(1, %s)", [sequence, len(missing)])
+        for row, (key,) in zip(missing, cursor.fetchall(), strict=True):
+            row[pk.attname] = key
+
+
+def _copy(connection, model, values) -> None:
+    """COPY rows of values (one per concrete field, in order) into the model's table (PostgreSQL)."""
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(field.column) for field in model._meta.concrete_fields)
+    statement = f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN"
+    with connection.cursor() as cursor, cursor.copy(statement) as copy:
+        for row in values:
+            copy.write_row(row)

@@ -29,6 +29,9 @@ class RegistryConfig(AppConfig):
     audit_actions = {
         "operator.create": _("Registered a food business"),
         "operator.update": _("Changed a food business"),
+        "operator.import.create": _("Registered a food business by bulk import"),
+        "operator.import.update": _("Changed a food business by bulk import"),
+        "licence.import.update": _("Changed a licence's dates by bulk import"),
         "operator.membership.grant": _("Gave a user access to a food business"),
         "licence.create": _("Added a licence"),
         "licence.update": _("Changed a licence"),

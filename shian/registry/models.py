@@ -39,10 +39,8 @@ class Operator(models.Model):
     """One licensed food business at one site: the file (一企一档) every module hangs its records on.
     Several sites of one legal entity share a credit code."""
 
-    name = models.CharField(_("name"), max_length=200, db_index=True)
-    credit_code = models.CharField(
-        _("unified social credit code"), max_length=18, db_index=True, validators=[validate_credit_code]
-    )
+    name = models.CharField(_("name"), max_length=200)
+    credit_code = models.CharField(_("unified social credit code"), max_length=18, validators=[validate_credit_code])
     category = models.CharField(
         _("business format"), max_length=16, choices=OperatorCategory.choices, default=OperatorCategory.CATERING
     )
@@ -56,12 +54,13 @@ class Operator(models.Model):
         on_delete=models.PROTECT,
         related_name="operators",
         limit_choices_to={"level": RegionLevel.COUNTY},
+        db_index=False,  # the list index below starts with the region
     )
     address = models.CharField(_("address"), max_length=255, blank=True)
     latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
     status = models.CharField(
-        _("status"), max_length=16, choices=OperatorStatus.choices, default=OperatorStatus.OPERATING, db_index=True
+        _("status"), max_length=16, choices=OperatorStatus.choices, default=OperatorStatus.OPERATING
     )
     # Scale facts the static risk tables use [S: regulations.md §1.1, tables 1-3 and 1-4]
     floor_area_m2 = models.DecimalField(_("floor area (m²)"), max_digits=10, decimal_places=2, null=True, blank=True)
@@ -74,7 +73,7 @@ class Operator(models.Model):
     sku_bulk_frozen = models.PositiveIntegerField(_("bulk SKUs, frozen"), null=True, blank=True)
     supplier_count = models.PositiveIntegerField(_("suppliers"), null=True, blank=True)
     handles_high_risk_foods = models.BooleanField(_("handles high-risk perishable foods"), default=False)
-    public_id = models.CharField(_("public id"), max_length=32, unique=True, default=new_public_id, editable=False)
+    public_id = models.CharField(_("public id"), max_length=32, default=new_public_id, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -85,7 +84,14 @@ class Operator(models.Model):
         verbose_name = _("food business")
         verbose_name_plural = _("food businesses")
         ordering = ["region_id", "name", "id"]
+        # Few indexes, each earning its place: every one costs each imported row (benchmarks/import_operators.py).
+        # Plain b-trees (no `LIKE 'x%'` twins): scoping is a code range, search is exact or by trigrams.
+        indexes = [
+            models.Index(fields=["region", "name", "id"], name="registry_operator_list_idx"),
+            models.Index(fields=["credit_code"], name="registry_operator_credit_idx"),
+        ]
         constraints = [
+            models.UniqueConstraint(fields=["public_id"], name="registry_operator_public_id_unique"),
             models.CheckConstraint(
                 condition=models.Q(status__in=OperatorStatus.values), name="registry_operator_status_valid"
             ),
@@ -178,7 +184,7 @@ class Licence(models.Model):
         Operator, verbose_name=_("food business"), on_delete=models.CASCADE, related_name="licences"
     )
     kind = models.CharField(_("kind"), max_length=2, choices=LicenceKind.choices)
-    number = models.CharField(_("licence number"), max_length=16, unique=True)
+    number = models.CharField(_("licence number"), max_length=16)
     licensed_items = models.TextField(_("licensed items"), blank=True)
     authority = models.CharField(_("issued by"), max_length=128, blank=True)
     issued_on = models.DateField(_("issued on"), null=True, blank=True)
@@ -193,6 +199,7 @@ class Licence(models.Model):
         verbose_name_plural = _("licences")
         ordering = ["-issued_on", "number"]
         constraints = [
+            models.UniqueConstraint(fields=["number"], name="registry_licence_number_unique"),
             models.CheckConstraint(condition=models.Q(kind__in=LicenceKind.values), name="registry_licence_kind_valid"),
             models.CheckConstraint(
                 condition=models.Q(expires_on__isnull=True)
@@ -236,7 +243,7 @@ class Filing(models.Model):
     operator = models.ForeignKey(
         Operator, verbose_name=_("food business"), on_delete=models.CASCADE, related_name="filings"
     )
-    number = models.CharField(_("filing number"), max_length=40, unique=True)
+    number = models.CharField(_("filing number"), max_length=40)
     items = models.TextField(_("filed items"), blank=True)
     authority = models.CharField(_("filed with"), max_length=128, blank=True)
     filed_on = models.DateField(_("filed on"), null=True, blank=True)
@@ -249,6 +256,7 @@ class Filing(models.Model):
         verbose_name = _("filing")
         verbose_name_plural = _("filings")
         ordering = ["-filed_on", "number"]
+        constraints = [models.UniqueConstraint(fields=["number"], name="registry_filing_number_unique")]
 
     def __str__(self) -> str:
         return self.number

@@ -187,10 +187,10 @@ def test_a_regulator_imports_only_into_their_jurisdiction(tmp_path):
 
 
 def test_an_interrupted_import_leaves_nothing_half_written(tmp_path, monkeypatch):
-    from shian.registry import importing
+    from shian.registry.importing import service, writing
 
-    monkeypatch.setattr(importing, "CHUNK", 2)
-    original, calls = importing._write, []
+    monkeypatch.setattr(service, "CHUNK", 2)
+    original, calls = writing.ChunkWriter.__call__, []
 
     def fail_on_second_chunk(*args, **kwargs):
         calls.append(1)
@@ -198,7 +198,7 @@ def test_an_interrupted_import_leaves_nothing_half_written(tmp_path, monkeypatch
             raise KeyboardInterrupt
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(importing, "_write", fail_on_second_chunk)
+    monkeypatch.setattr(writing.ChunkWriter, "__call__", fail_on_second_chunk)
     with pytest.raises(KeyboardInterrupt):
         operators_import(path=write_csv(tmp_path / "big.csv", [row(n) for n in range(1, 6)]))
     assert not Operator.objects.exists() and not AuditEntry.objects.exists()

@@ -2,8 +2,11 @@
 
 import pytest
 from django.utils import translation
+from hypothesis import given
+from hypothesis import strategies as st
 
 from shian.registry.rules import (
+    USCC_CHARS,
     check_credit_code,
     check_id_number,
     check_licence_number,
@@ -11,6 +14,7 @@ from shian.registry.rules import (
     mask_id_number,
     mod11_10_ok,
     org_code_check_char,
+    uscc_plainly_valid,
 )
 
 pytestmark = pytest.mark.usefixtures("english")
@@ -106,3 +110,32 @@ def test_a_licence_that_does_not_fit_the_business_format_is_a_warning():
         ]
         assert "producers" in check_licence_number("SC11464010500015", category="catering").warnings[0]
     assert check_licence_number("SC11464010500015", category="production").warnings == []
+
+
+@given(
+    head=st.text(alphabet="0123456789", min_size=8, max_size=8),
+    body=st.text(alphabet=USCC_CHARS, min_size=9, max_size=9),
+    checked=st.booleans(),
+    tail=st.text(alphabet=USCC_CHARS + "IOSVZ -a", max_size=2),
+)
+def test_the_fast_credit_code_check_never_disagrees_with_stdnum(head, body, checked, tail):
+    from stdnum.cn import uscc
+
+    body = head + body
+    code = body + (uscc.calc_check_digit(body) if checked else "") + tail
+    if uscc_plainly_valid(code):
+        assert uscc.is_valid(code)
+    if uscc.is_valid(code) and code == uscc.compact(code):
+        assert uscc_plainly_valid(code)
+
+
+@given(digits=st.text(alphabet="0123456789", min_size=2, max_size=20))
+def test_the_table_mod11_10_equals_the_standards_recurrence(digits):
+    p = 10
+    for ch in digits[:-1]:
+        p = ((p + int(ch)) % 10 or 10) * 2 % 11
+    assert mod11_10_ok(digits) == ((11 - p) % 10 == int(digits[-1]))
+
+
+def test_licence_numbers_take_ascii_digits_only():
+    assert not check_licence_number("JY2320508000001٣").ok
