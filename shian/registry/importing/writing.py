@@ -72,6 +72,8 @@ class ChunkWriter:
         self.fields = sorted({OPERATOR_FIELDS[c] for c in columns if c in OPERATOR_FIELDS} | {"region_id"})
 
     def __call__(self, chunk: list[ParsedRow]) -> None:
+        if not chunk:
+            return
         numbers = [row.number for row in chunk]
         licences = {
             number: (pk, operator_id, (issued, expires))
