@@ -47,8 +47,8 @@ def insert_rows(model, rows: list[dict], *, batch_size: int = 2000) -> None:
                     row[field.attname] = field.get_default()
     if connection.vendor != "postgresql":
         objs = model._default_manager.bulk_create([model(**row) for row in rows], batch_size=batch_size)
-        for row, obj in zip(rows, objs, strict=True):
-            row[meta.pk.attname] = obj.pk
+        for row, obj in zip(rows, objs, strict=True):  # the key, and what pre_save set (auto_now …)
+            row.update((field.attname, getattr(obj, field.attname)) for field in meta.concrete_fields)
         return
     _draw_keys(connection, model, rows)
     prepared = [

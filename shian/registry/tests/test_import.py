@@ -56,6 +56,17 @@ def test_a_clean_file_creates_operators_licences_and_audit_entries(tmp_path):
     assert AuditEntry.objects.filter(action="operator.import.create").count() == 3
 
 
+def test_each_created_operator_has_an_audit_entry_as_the_orm_would_write_it(tmp_path):
+    from shian.core.services.audit import snapshot
+
+    operators_import(path=write_csv(tmp_path / "ok.csv", [row(1, lat="31.3", lon="120.6")]))
+    operator = Operator.objects.get()
+    entry = AuditEntry.objects.get(action="operator.import.create")
+    assert (entry.object_id, entry.object_repr, entry.region_id) == (str(operator.pk), "测试餐馆1", "320508")
+    assert entry.after == snapshot(operator) and entry.after["latitude"] == "31.300000"
+    assert entry.action_label == "Registered a food business by bulk import"
+
+
 def test_importing_the_same_file_again_changes_nothing(tmp_path):
     path = write_csv(tmp_path / "ok.csv", [row(1), row(2)])
     operators_import(path=path)
@@ -74,6 +85,18 @@ def test_a_changed_row_updates_the_operator_with_an_audit_entry(tmp_path):
     assert operator.address == "新地址9号"
     entry = AuditEntry.objects.get(action="operator.import.update")
     assert entry.before["address"] == "人民路1号" and entry.after["address"] == "新地址9号"
+
+
+def test_new_licence_dates_update_the_licence_with_an_audit_entry(tmp_path):
+    operators_import(path=write_csv(tmp_path / "v1.csv", [row(1), row(2)]))
+    report = operators_import(path=write_csv(tmp_path / "v2.csv", [row(1, licence_expires="2030-06-30"), row(2)]))
+    assert (report.updated, report.unchanged) == (1, 1)
+    licence = Licence.objects.get(number=jy("320508", 1))
+    assert str(licence.expires_on) == "2030-06-30"
+    entry = AuditEntry.objects.get(action="licence.import.update")
+    assert entry.object_id == str(licence.pk) and entry.region_id == "320508"
+    assert (entry.before["expires_on"], entry.after["expires_on"]) == ("2028-12-31", "2030-06-30")
+    assert not AuditEntry.objects.filter(action="operator.import.update").exists()
 
 
 @pytest.mark.parametrize(
