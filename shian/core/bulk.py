@@ -42,9 +42,11 @@ def insert_rows(model, rows: list[dict], *, batch_size: int = 2000) -> None:
             for row in rows:
                 row[field.attname] = now
         elif any(field.attname not in row for row in rows):
+            per_row = field.has_default() and callable(field.default)  # a new public id, a new list …
+            default = field.get_default if per_row else _constant(field.get_default())
             for row in rows:
                 if field.attname not in row:
-                    row[field.attname] = field.get_default()
+                    row[field.attname] = default()
     if connection.vendor != "postgresql":
         objs = model._default_manager.bulk_create([model(**row) for row in rows], batch_size=batch_size)
         for row, obj in zip(rows, objs, strict=True):  # the key, and what pre_save set (auto_now …)
@@ -62,6 +64,12 @@ def insert_rows(model, rows: list[dict], *, batch_size: int = 2000) -> None:
             for row in rows
         ),
     )
+
+
+def _constant(value):
+    """A function that returns `value` (a default computed once for all rows; Django's checks keep
+    constant defaults immutable)."""
+    return lambda: value
 
 
 def _draw_keys(connection, model, rows: list[dict]) -> None:
