@@ -10,7 +10,7 @@ Rows go in with COPY on PostgreSQL and bulk_create on SQLite.
 Timed, each against a baseline measured in the same run:
 - `q=<name fragment>`: a rare fragment of 3+ characters (trigram index), a rare 2-character fragment (too
   short for trigrams: a scan of the range) and a common one. Baselines: the same request before the trigram
-  index exists (PostgreSQL), and a plain B-tree equality lookup of a whole name.
+  index exists (PostgreSQL), and an indexed equality lookup of a whole name.
 - `q=<credit code>`, `q=<licence number>`, `q=<filing number>`: baseline a plain equality lookup on the
   credit code or licence number column.
 - a filter combination (category + licence expiring within 30 days + staff with lapsed health
