@@ -139,7 +139,8 @@ def audit_record_inserted(*, actor, action: str, model: type[models.Model], rows
     inserts them."""
     _require_transaction()
     context = _context(actor)
-    context["actor_id"] = context.pop("actor").pk if context["actor"] else None
+    actor = context.pop("actor")
+    context["actor_id"] = actor.pk if actor else None
     content_type_id = ContentType.objects.get_for_model(model, for_concrete_model=False).pk
     pk = model._meta.pk.attname
     entries = []

@@ -67,6 +67,13 @@ def test_each_created_operator_has_an_audit_entry_as_the_orm_would_write_it(tmp_
     assert entry.action_label == "Registered a food business by bulk import"
 
 
+def test_the_audit_entries_name_the_importing_user(tmp_path):
+    registrar = RegulatorFactory(agency=AgencyFactory(region=region("320508")))
+    operators_import(path=write_csv(tmp_path / "ok.csv", [row(1), row(2)]), by=registrar)
+    entries = AuditEntry.objects.filter(action="operator.import.create")
+    assert {(e.actor_id, e.actor_label) for e in entries} == {(registrar.pk, registrar.display_name)}
+
+
 def test_importing_the_same_file_again_changes_nothing(tmp_path):
     path = write_csv(tmp_path / "ok.csv", [row(1), row(2)])
     operators_import(path=path)
