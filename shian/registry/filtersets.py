@@ -72,7 +72,7 @@ class OperatorFilterSet(django_filters.FilterSet):
         """A well-formed credit code or licence number is looked up exactly (upper-cased), by its index;
         any other text is a name fragment (contains) or an exact credit code, licence or filing number.
         Numbers are resolved to operator ids first (unique-index look-ups), so the whole condition is an
-        OR of indexable terms: the trigram index on the name (PostgreSQL), the credit code's B-tree and the
+        OR of indexable terms: the bigram index on the name (PostgreSQL), the credit code's B-tree and the
         primary key."""
         value = value.strip()
         if not value:
@@ -83,7 +83,7 @@ class OperatorFilterSet(django_filters.FilterSet):
         ids = operator_ids_by_number(code)
         if check_licence_number(code).ok:
             return queryset.filter(pk__in=ids)
-        condition = Q(name__contains=value) | Q(credit_code=code)
+        condition = Q(name__fragment=value) | Q(credit_code=code)
         if ids:
             condition |= Q(pk__in=ids)
         return queryset.filter(condition)

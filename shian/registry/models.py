@@ -85,7 +85,7 @@ class Operator(models.Model):
         verbose_name_plural = _("food businesses")
         ordering = ["region_id", "name", "id"]
         # Few indexes, each earning its place: every one costs each imported row (benchmarks/import_operators.py).
-        # Plain b-trees (no `LIKE 'x%'` twins): scoping is a code range, search is exact or by trigrams.
+        # Plain b-trees (no `LIKE 'x%'` twins): scoping is a code range, search exact or by name bigrams (0005).
         indexes = [
             models.Index(fields=["region", "name", "id"], name="registry_operator_list_idx"),
             models.Index(fields=["credit_code"], name="registry_operator_credit_idx"),

@@ -192,22 +192,34 @@ def test_search_by_name_fragment_credit_code_licence_and_filing_number(inspector
 
 
 @pytest.mark.postgres
-def test_name_search_uses_the_trigram_index_on_postgresql():
+@pytest.mark.parametrize("fragment", ["面馆", "好味面馆"])
+def test_name_search_uses_the_bigram_index_on_postgresql(fragment):
     if connection.vendor != "postgresql":
-        pytest.skip("the trigram index is PostgreSQL's (run with SHIAN_DATABASE_URL=postgres://...)")
+        pytest.skip("the bigram index is PostgreSQL's (run with SHIAN_DATABASE_URL=postgres://...)")
     from shian.core.bulk import insert_rows
 
     # Rows with statistics, and no sequential scan, for the planner to choose as on a registry of a million:
-    # the trigram index, not a walk through the list index (region, name, id)
+    # the bigram index, not a walk through the list index (region, name, id)
     insert_rows(Operator, [{"name": f"经营主体{n}号", "credit_code": "", "region_id": "320508"} for n in range(5000)])
-    sql, params = Operator.objects.filter(name__contains="好味面馆").order_by().values("pk").query.sql_with_params()
+    sql, params = Operator.objects.filter(name__fragment=fragment).order_by().values("pk").query.sql_with_params()
     with connection.cursor() as cursor:
-        cursor.execute("SELECT gin_clean_pending_list('registry_operator_name_trgm')")  # as autovacuum would
+        cursor.execute("SELECT gin_clean_pending_list('registry_operator_name_bigrams')")  # as autovacuum would
         cursor.execute("ANALYZE registry_operator")
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute(f"EXPLAIN {sql}", params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert "registry_operator_name_trgm" in plan
+    assert "registry_operator_name_bigrams" in plan
+
+
+def test_name_fragments_of_one_two_and_more_characters_find_the_right_operators(inspector_client):
+    for name in ["好味面馆", "好运饭店", "味美小吃", "100%纯手工面"]:
+        OperatorFactory(name=name)
+    assert names(inspector_client, q="面馆") == {"好味面馆"}
+    assert names(inspector_client, q="好") == {"好味面馆", "好运饭店"}
+    assert names(inspector_client, q="味") == {"好味面馆", "味美小吃"}
+    assert names(inspector_client, q="好味面馆") == {"好味面馆"}
+    assert names(inspector_client, q="0%纯") == {"100%纯手工面"}
+    assert names(inspector_client, q="面店") == set()
 
 
 def test_search_never_reaches_another_countys_operators(inspector_client):
