@@ -4,27 +4,6 @@ from django.db import connections, router
 from django.utils import timezone
 
 
-def bulk_insert(model, objs: list, *, batch_size: int = 2000) -> None:
-    """Insert new, unsaved objects. On PostgreSQL the rows go through COPY (several times faster than INSERT
-    for imports); their primary keys are drawn from the table's sequence first, so afterwards every object
-    has its pk, as after `bulk_create`. Field defaults and `auto_now_add` apply; signals are not sent."""
-    if not objs:
-        return
-    connection = connections[router.db_for_write(model)]
-    if connection.vendor != "postgresql":
-        model._default_manager.bulk_create(objs, batch_size=batch_size)
-        return
-    fields = model._meta.concrete_fields
-    _draw_keys(connection, model, [obj.__dict__ for obj in objs])
-    _copy(
-        connection,
-        model,
-        ([field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields] for obj in objs),
-    )
-    for obj in objs:
-        obj._state.adding, obj._state.db = False, connection.alias
-
-
 def insert_rows(model, rows: list[dict], *, batch_size: int = 2000) -> None:
     """Insert new rows given as {attname: value}, without building model instances (imports of a million
     rows). The model's defaults fill the fields a row leaves out (`auto_now`/`auto_now_add` set now), and
@@ -92,6 +71,7 @@ def _copy(connection, model, values) -> None:
     quote = connection.ops.quote_name
     columns = ", ".join(quote(field.column) for field in model._meta.concrete_fields)
     statement = f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN"
-    with connection.cursor() as cursor, cursor.copy(statement) as copy:
+    # Raw psycopg under Django's cursor: wrapped so that failures are Django's IntegrityError and kin
+    with connection.wrap_database_errors, connection.cursor() as cursor, cursor.copy(statement) as copy:
         for row in values:
             copy.write_row(row)

@@ -22,10 +22,7 @@ class AnyOf(Lookup):
         values = list(self.rhs)
         if connection.vendor == "postgresql":
             return f"{lhs} = ANY(%s)", [*params, values]
-        if connection.vendor == "sqlite":
-            return f"{lhs} IN (SELECT value FROM json_each(%s))", [*params, json.dumps(values)]
-        placeholders = ", ".join(["%s"] * len(values)) or "NULL"
-        return f"{lhs} IN ({placeholders})", [*params, *values]
+        return f"{lhs} IN (SELECT value FROM json_each(%s))", [*params, json.dumps(values)]  # SQLite
 
 
 @CharField.register_lookup

@@ -126,7 +126,7 @@ def check_licence_number(number: str, *, county: str | None = None, category: st
             _("the number's county code %(place)s differs from the business's county %(county)s")
             % {"place": place, "county": county}
         )
-    encoded = JY_FORMATS.get(digits[0]) if kind == "JY" else None
+    encoded = jy_category(number)
     if encoded and category in JY_FORMATS.values() and encoded != category:
         result.warnings.append(
             _("the JY number encodes the business format %(encoded)s, not %(category)s")

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models
 
-from ..bulk import bulk_insert, insert_rows
+from ..bulk import insert_rows
 from ..context import client_ip_var, request_id_var, source_var
 from ..models import AuditEntry
 
@@ -30,41 +30,39 @@ def json_value(value):
 def snapshot(obj: models.Model, exclude: tuple[str, ...] = ("password",)) -> dict:
     """The object's concrete field values (foreign keys as ids) for an audit before/after."""
     return {
-        f.attname: json_value(getattr(obj, f.attname))
-        for f in obj._meta.concrete_fields
-        if f.name not in exclude and f.attname not in exclude
+        attname: value if to_json is None or value is None else to_json(value)
+        for name, attname, to_json in _json_plan(type(obj))
+        if name not in exclude and attname not in exclude
+        for value in (getattr(obj, attname),)
     }
-
-
-# Fields whose values are JSON as they are (the rest go through `json_value`)
-_JSON_NATIVE = (models.CharField, models.TextField, models.IntegerField, models.BooleanField)
 
 
 def snapshot_row(model: type[models.Model], row: dict) -> dict:
     """`snapshot` of a row held as {attname: value} (see `insert_rows`), without a model instance."""
-    names, convert = _snapshot_plan(model)
-    snap = {name: row[name] for name in names}
-    for name, to_json in convert:
-        value = snap[name]
-        if value is not None:
-            snap[name] = to_json(value)
-    return snap
+    return {
+        attname: value if to_json is None or value is None else to_json(value)
+        for _, attname, to_json in _json_plan(model)
+        if attname != "password"
+        for value in (row[attname],)
+    }
+
+
+# Fields whose values are JSON as they are
+_JSON_NATIVE = (models.CharField, models.TextField, models.IntegerField, models.BooleanField)
 
 
 @functools.cache
-def _snapshot_plan(model: type[models.Model]) -> tuple[list[str], list[tuple[str, Callable]]]:
-    """The attnames a snapshot holds, and for those whose values are not JSON as they are, the conversion."""
-    fields = [f for f in model._meta.concrete_fields if f.attname != "password"]
-    convert = []
-    for f in fields:
-        target = f.target_field if f.is_relation else f
-        if isinstance(target, models.DateField | models.TimeField):  # DateTimeField is a DateField
-            convert.append((f.attname, _isoformat))
-        elif isinstance(target, models.DecimalField | models.UUIDField):
-            convert.append((f.attname, str))
-        elif not isinstance(target, _JSON_NATIVE):
-            convert.append((f.attname, json_value))
-    return [f.attname for f in fields], convert
+def _json_plan(model: type[models.Model]) -> list[tuple[str, str, Callable | None]]:
+    """Each concrete field's name and attname, with the conversion its values need to be JSON (None: none)."""
+    return [(f.name, f.attname, _to_json(f.target_field if f.is_relation else f)) for f in model._meta.concrete_fields]
+
+
+def _to_json(field: models.Field) -> Callable | None:
+    if isinstance(field, models.DateField | models.TimeField):  # DateTimeField is a DateField
+        return _isoformat
+    if isinstance(field, models.DecimalField | models.UUIDField):
+        return str
+    return None if isinstance(field, _JSON_NATIVE) else json_value
 
 
 def _isoformat(value) -> str:
@@ -130,7 +128,7 @@ def audit_record(
 def audit_record_many(entries: list[AuditEntry]) -> None:
     """Record many changes at once (imports), inside the transaction that makes them."""
     _require_transaction()
-    bulk_insert(AuditEntry, entries)
+    AuditEntry.objects.bulk_create(entries)
 
 
 def audit_record_inserted(*, actor, action: str, model: type[models.Model], rows: list[dict], describe) -> None:

@@ -3,8 +3,10 @@ transaction. New operators go in as plain values (COPY on PostgreSQL), never as 
 are compared as values and only the changed ones are loaded, updated and audited."""
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from shian.core.bulk import insert_rows
 from shian.core.services.audit import audit_entry, audit_record_inserted, audit_record_many, snapshot
@@ -47,8 +49,6 @@ class ImportReport:
         return self.created + self.updated + self.unchanged + self.rejected
 
     def summary(self) -> str:
-        from django.utils.translation import gettext as _
-
         return _(
             "%(rows)s rows: %(created)s created, %(updated)s updated, %(unchanged)s unchanged, "
             "%(rejected)s rejected, %(warnings)s warnings"
@@ -76,7 +76,7 @@ class ChunkWriter:
             return
         numbers = [row.number for row in chunk]
         licences = {
-            number: (pk, operator_id, (issued, expires))
+            number: StoredLicence(pk, operator_id, (issued, expires))
             for number, pk, operator_id, issued, expires in Licence.objects.filter(number__any_of=numbers).values_list(
                 "number", "pk", "operator_id", "issued_on", "expires_on"
             )
@@ -85,7 +85,7 @@ class ChunkWriter:
         new, existing = [], []
         for row in chunk:
             if row.number in licences:
-                existing.append((row, licences[row.number][1]))
+                existing.append((row, licences[row.number].operator_id))
             elif row.number in filings:
                 existing.append((row, filings[row.number]))
             else:
@@ -127,46 +127,70 @@ class ChunkWriter:
         )
         self.report.created += len(rows)
 
-    def _update(self, rows: list[tuple[ParsedRow, int]], licences: dict) -> None:
+    def _update(self, rows: list[tuple[ParsedRow, int]], licences: dict[str, "StoredLicence"]) -> None:
         """Compare existing operators (and their licence dates) with the file as values; load, change and
-        audit only what differs."""
+        audit only what differs. A number registered to a business the importer may not see is a bad row."""
         if not rows:
             return
         fields = self.fields
-        ids = {pk for _, pk in rows}
-        stored = {values["id"]: values for values in Operator.objects.filter(pk__any_of=ids).values("id", *fields)}
+        operators = Operator.objects if self.by is None else Operator.objects.visible_to(self.by)
+        ids = {pk for _row, pk in rows}
+        stored = {values["id"]: values for values in operators.filter(pk__any_of=ids).values("id", *fields)}
         changed_operators: dict[int, dict] = {}
         changed_licences: dict[int, tuple] = {}
         for row, pk in rows:
+            if pk not in stored:
+                self.report.rejected += 1
+                self.report.errors.append(
+                    RowError(row.row, "licence_no", _("registered to a business outside your jurisdiction"))
+                )
+                continue
             changes = {f: row.operator[f] for f in fields if f in row.operator and stored[pk][f] != row.operator[f]}
             if changes:
                 changed_operators[pk] = changes
             licence = licences.get(row.number)
-            if licence is not None and licence[2] != (row.issued_on, row.expires_on):
-                changed_licences[licence[0]] = (row.issued_on, row.expires_on)
-            if changes or (licence is not None and licence[0] in changed_licences):
+            dates_changed = licence is not None and licence.dates != (row.issued_on, row.expires_on)
+            if dates_changed:
+                changed_licences[licence.pk] = (row.issued_on, row.expires_on)
+            if changes or dates_changed:
                 self.report.updated += 1
             else:
                 self.report.unchanged += 1
-        audits = []
-        if changed_operators:
-            operators = Operator.objects.in_bulk(changed_operators)
-            for pk, changes in changed_operators.items():
-                operator = operators[pk]
-                before = snapshot(operator)
-                for name, value in changes.items():
-                    setattr(operator, name, value)
-                audits.append(audit_entry(actor=self.by, action="operator.import.update", obj=operator, before=before))
-            now = timezone.now()
-            for operator in operators.values():
-                operator.updated_at = now
-            Operator.objects.bulk_update(operators.values(), [*fields, "updated_at"])
-        if changed_licences:
-            stored_licences = Licence.objects.select_related("operator").in_bulk(changed_licences)
-            for pk, (issued, expires) in changed_licences.items():
-                licence = stored_licences[pk]
-                before = snapshot(licence)
-                licence.issued_on, licence.expires_on = issued, expires
-                audits.append(audit_entry(actor=self.by, action="licence.import.update", obj=licence, before=before))
-            Licence.objects.bulk_update(stored_licences.values(), ["issued_on", "expires_on"])
+        audits = self._update_operators(changed_operators) + self._update_licences(changed_licences)
         audit_record_many(audits)
+
+    def _update_operators(self, changes_by_pk: dict[int, dict]) -> list:
+        if not changes_by_pk:
+            return []
+        operators = Operator.objects.in_bulk(changes_by_pk)
+        audits, now = [], timezone.now()
+        for pk, changes in changes_by_pk.items():
+            operator = operators[pk]
+            before = snapshot(operator)
+            for name, value in changes.items():
+                setattr(operator, name, value)
+            operator.updated_at = now
+            audits.append(audit_entry(actor=self.by, action="operator.import.update", obj=operator, before=before))
+        Operator.objects.bulk_update(operators.values(), [*self.fields, "updated_at"])
+        return audits
+
+    def _update_licences(self, dates_by_pk: dict[int, tuple]) -> list:
+        if not dates_by_pk:
+            return []
+        licences = Licence.objects.select_related("operator").in_bulk(dates_by_pk)
+        audits = []
+        for pk, (issued, expires) in dates_by_pk.items():
+            licence = licences[pk]
+            before = snapshot(licence)
+            licence.issued_on, licence.expires_on = issued, expires
+            audits.append(audit_entry(actor=self.by, action="licence.import.update", obj=licence, before=before))
+        Licence.objects.bulk_update(licences.values(), ["issued_on", "expires_on"])
+        return audits
+
+
+class StoredLicence(NamedTuple):
+    """A licence already registered under a number the file carries."""
+
+    pk: int
+    operator_id: int
+    dates: tuple  # (issued_on, expires_on)

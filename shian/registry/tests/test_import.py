@@ -216,6 +216,17 @@ def test_a_regulator_imports_only_into_their_jurisdiction(tmp_path):
     assert "jurisdiction" in report.errors[0].message
 
 
+def test_a_regulator_cannot_overwrite_another_countys_business_by_its_licence_number(tmp_path):
+    operators_import(path=write_csv(tmp_path / "theirs.csv", [row(1, region_code="320506", name="吴中区面馆")]))
+    inspector = RegulatorFactory(agency=AgencyFactory(region=region("320508")))
+    report = operators_import(path=write_csv(tmp_path / "mine.csv", [row(1), row(2)]), by=inspector, partial=True)
+    assert [(e.row, e.column) for e in report.errors] == [(2, "licence_no")]
+    assert "outside your jurisdiction" in report.errors[0].message
+    assert (report.created, report.updated, report.rejected) == (1, 0, 1)
+    theirs = Licence.objects.get(number=jy("320508", 1)).operator
+    assert (theirs.name, theirs.region_id) == ("吴中区面馆", "320506")
+
+
 def test_an_interrupted_import_leaves_nothing_half_written(tmp_path, monkeypatch):
     from shian.registry.importing import service, writing
 
