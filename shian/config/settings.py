@@ -81,6 +81,8 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "shian.core",
     "shian.registry",
+    "shian.risk",
+    "shian.inspection",
 ]
 
 MIDDLEWARE = [
@@ -241,6 +243,11 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
+# Inspections: when `shian tick` reminds a business of an order's deadline (calendar days before it) [R].
+SHIAN_INSPECTION = {
+    "REMIND_DAYS_BEFORE_DEADLINE": env_int("INSPECTION_REMIND_DAYS_BEFORE_DEADLINE", 2),
+}
+
 # Evidence (五定) limits; see docs/deploy.md.
 SHIAN_EVIDENCE = {
     "MAX_BYTES": env_int("EVIDENCE_MAX_BYTES", 15 * 1024 * 1024),
@@ -306,6 +313,12 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "OperatorStatusEnum": "shian.registry.choices.OperatorStatus",
         "ImportJobStatusEnum": "shian.registry.choices.ImportJobStatus",
+        "RiskGradeEnum": "shian.risk.choices.Grade",
+        "InspectionResultEnum": "shian.inspection.choices.Result",
+        "InspectionKindEnum": "shian.inspection.choices.InspectionKind",
+        "InspectionStatusEnum": "shian.inspection.choices.InspectionStatus",
+        "RectificationKindEnum": "shian.inspection.choices.RectificationKind",
+        "RectificationStatusEnum": "shian.inspection.choices.RectificationStatus",
     },
 }
 

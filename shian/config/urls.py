@@ -14,12 +14,16 @@ api_v1 = [
     path("", include("shian.core.evidence.api_urls")),
     path("", include("shian.registry.api_imports")),  # before the operators router: "imports" is no operator id
     path("", include("shian.registry.api_urls")),
+    path("", include("shian.risk.api_urls")),
+    path("", include("shian.inspection.api_urls")),
 ]
 
 urlpatterns = [
     path("", include("shian.core.urls")),
     path("", include("shian.core.evidence.urls")),
     path("operators/", include("shian.registry.urls")),
+    path("", include("shian.risk.urls")),
+    path("", include("shian.inspection.urls")),
     path("p/", include("shian.registry.views.public")),
     path("accounts/login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),

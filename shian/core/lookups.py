@@ -8,7 +8,7 @@ Values are passed as the column stores them (no per-value conversion).
 
 import json
 
-from django.db.models import CharField, Field, Lookup
+from django.db.models import CharField, Field, ForeignKey, Lookup
 from django.db.models.lookups import Contains
 
 
@@ -23,6 +23,9 @@ class AnyOf(Lookup):
         if connection.vendor == "postgresql":
             return f"{lhs} = ANY(%s)", [*params, values]
         return f"{lhs} IN (SELECT value FROM json_each(%s))", [*params, json.dumps(values)]  # SQLite
+
+
+ForeignKey.register_lookup(AnyOf)  # related fields keep their own lookups: `operator_id__any_of=[…]`
 
 
 @CharField.register_lookup

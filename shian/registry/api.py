@@ -1,3 +1,4 @@
+from django.db.models import F, FilteredRelation, Q
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import permissions, serializers, status, viewsets
@@ -58,10 +59,13 @@ LIST_FIELDS = [
 class OperatorSerializer(serializers.ModelSerializer):
     region_name = serializers.CharField(source="region.name", read_only=True)
     special_foods = serializers.ListField(child=serializers.ChoiceField(choices=SpecialFood.choices), read_only=True)
+    risk_grade = serializers.CharField(
+        read_only=True, allow_null=True, help_text=_("Current risk grade A–D (none before the first grading).")
+    )
 
     class Meta:
         model = Operator
-        fields = LIST_FIELDS
+        fields = [*LIST_FIELDS, "risk_grade"]
 
 
 class OperatorDetailSerializer(OperatorSerializer):
@@ -76,6 +80,7 @@ class OperatorDetailSerializer(OperatorSerializer):
         model = Operator
         fields = [
             *LIST_FIELDS,
+            "risk_grade",
             *(f for f in EDITABLE_FIELDS if f not in LIST_FIELDS),
             "licences",
             "filings",
@@ -140,7 +145,10 @@ class OperatorViewSet(viewsets.ReadOnlyModelViewSet):
     }
 
     def get_queryset(self):
-        operators = operator_list(user=self.request.user)
+        operators = operator_list(user=self.request.user).annotate(
+            current_grade=FilteredRelation("risk_grades", condition=Q(risk_grades__is_current=True)),
+            risk_grade=F("current_grade__grade"),
+        )
         return operators if self.action == "list" else operators.prefetch_related("licences", "filings")
 
     def get_serializer_class(self):

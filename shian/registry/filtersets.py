@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shian.core.filtersets import RegionCodeFilter
+from shian.risk.choices import Grade
 
 from .choices import LicenceStatus, OperatorCategory, OperatorStatus, SpecialFood
 from .models import Licence, Operator, Staff
@@ -58,6 +59,7 @@ class OperatorFilterSet(django_filters.FilterSet):
         method="filter_staff_health_expired",
         label=_("Health certificates"),
     )
+    risk_grade = CodesFilter(choices=Grade.choices, method="filter_risk_grade", label=_("Risk grade"))
     special_food = django_filters.ChoiceFilter(
         choices=[(ANY_SPECIAL_FOOD, _("Any special food")), *SpecialFood.choices],
         method="filter_special_food",
@@ -66,7 +68,16 @@ class OperatorFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = Operator
-        fields = ["q", "region", "category", "status", "licence_state", "staff_health_expired", "special_food"]
+        fields = [
+            "q",
+            "region",
+            "category",
+            "status",
+            "risk_grade",
+            "licence_state",
+            "staff_health_expired",
+            "special_food",
+        ]
 
     def search(self, queryset, name, value):
         """A well-formed credit code or licence number is looked up exactly (upper-cased), by its index;
@@ -104,6 +115,10 @@ class OperatorFilterSet(django_filters.FilterSet):
             Q(health_certificate_expires_on__isnull=True) | Q(health_certificate_expires_on__lt=timezone.localdate())
         )
         return queryset.filter(Exists(lapsed)) if value == "true" else queryset.exclude(Exists(lapsed))
+
+    def filter_risk_grade(self, queryset, name, value):
+        """Operators whose current grade is one of these (the partial unique index holds one current grade)."""
+        return queryset.filter(risk_grades__is_current=True, risk_grades__grade__in=value) if value else queryset
 
     def filter_special_food(self, queryset, name, value):
         if value == ANY_SPECIAL_FOOD:

@@ -1,4 +1,4 @@
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, F, FilteredRelation, Prefetch, Q, QuerySet
 
 from shian.core.choices import RegionLevel
 from shian.core.models import Region
@@ -13,9 +13,12 @@ def operator_list(*, user) -> QuerySet[Operator]:
 
 
 def operator_table(*, user) -> QuerySet[Operator]:
-    """The operators the user may see with what the list page and its exports show: county, licences and
-    filings (prefetched: two queries per page or per export chunk, not two per row)."""
-    return operator_list(user=user).prefetch_related(
+    """The operators the user may see with what the list page and its exports show: county, current risk grade
+    (one left join on the one current grade), licences and filings (prefetched: two queries per page or per
+    export chunk, not two per row)."""
+    current = FilteredRelation("risk_grades", condition=Q(risk_grades__is_current=True))
+    rows = operator_list(user=user).annotate(current_grade=current).annotate(risk_grade=F("current_grade__grade"))
+    return rows.prefetch_related(
         Prefetch("licences", queryset=Licence.objects.order_by("expires_on", "number")),
         Prefetch("filings", queryset=Filing.objects.order_by("number")),
     )

@@ -1,9 +1,11 @@
+from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -46,25 +48,57 @@ def evidence_list(request):
     return render(request, "core/evidence/list.html", {"page": page})
 
 
+def _subject(request):
+    """The record a photo is evidence for, from `?subject=app_label.model:pk`: only a model scoped by place
+    (`visible_to`) and only a record the user may see; else 404. None when no subject is given."""
+    value = request.GET.get("subject", "")
+    if not value:
+        return None
+    label, _sep, pk = value.partition(":")
+    try:
+        model = apps.get_model(label)
+    except (LookupError, ValueError):
+        raise Http404 from None
+    if not hasattr(model.objects, "visible_to"):
+        raise Http404
+    return get_object_or_404(model.objects.visible_to(request.user), pk=pk)
+
+
+def _operator_of(subject):
+    """The id of the food business a subject belongs to, along its model's scope path (None if none)."""
+    path = getattr(type(subject), "scope", None) and type(subject).scope.operator
+    if subject is None or not path:
+        return None
+    target = subject
+    for part in path.split("__"):
+        target = getattr(target, part, None)
+    return getattr(target, "pk", None)
+
+
 @login_required
 @permission_required("core.add_evidence", raise_exception=True)
 def evidence_new(request):
+    subject = _subject(request)
+    operator = _operator_of(subject) or request.GET.get("operator")
     form = EvidenceUploadForm(
         request.POST or None,
         request.FILES or None,
         user=request.user,
-        initial={"operator": request.GET.get("operator")},
+        initial={"operator": operator, "scene": request.GET.get("scene", "")},
     )
+    back = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = ""
     if request.method == "POST" and form.is_valid():
         try:
-            evidence = evidence_upload(**form.cleaned_data, uploaded_by=request.user)
+            evidence = evidence_upload(**form.cleaned_data, uploaded_by=request.user, subject=subject)
         except ValidationError as exc:
             for field, messages_ in exc.message_dict.items():
                 form.add_error(field if field in form.fields else NON_FIELD_ERRORS, messages_)
         else:
             messages.success(request, _("Evidence uploaded."))
-            return redirect("evidence-detail", public_id=evidence.public_id)
-    return render(request, "core/evidence/upload.html", {"form": form})
+            return redirect(back) if back else redirect("evidence-detail", public_id=evidence.public_id)
+    return render(request, "core/evidence/upload.html", {"form": form, "subject": subject})
 
 
 @login_required

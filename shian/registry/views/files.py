@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from ..choices import SpecialFood
+from ..file_cards import file_cards_for
 from ..forms import FilingForm, HealthCertificateUploadForm, LicenceForm, OperatorForm, StaffForm
 from ..models import Filing, Licence, Operator, Staff
 from ..services import (
@@ -103,6 +104,7 @@ def operator_detail(request, pk):
         "timeline": timeline,
         "now": timezone.now(),
         "public_links": _public_links(operator),
+        "cards": file_cards_for(operator, user),
     }
     return render(request, "registry/operator_detail.html", context)
 

@@ -102,6 +102,7 @@ def operator_export(request, fmt):
         _("Filing numbers"),
         _("Legal representative"),
         _("Phone"),
+        _("Risk grade"),
     ]
     rows = (
         (
@@ -117,6 +118,7 @@ def operator_export(request, fmt):
             "; ".join(filing.number for filing in o.filings.all()),
             o.legal_representative,
             o.phone,
+            o.risk_grade or "",
         )
         for o in filterset.qs.iterator(chunk_size=2000)
     )

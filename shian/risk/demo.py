@@ -1,0 +1,13 @@
+from shian.core.demo import DemoContext, demo_step
+from shian.core.models import Region
+
+from .management.commands.risk import SHIPPED
+from .services import regrade, ruleset_load
+
+
+@demo_step(order=30)
+def rulesets_and_grades(context: DemoContext) -> None:
+    """The shipped rule-sets, and a grade for every demo business."""
+    for path in sorted(SHIPPED.glob("*.toml")):
+        ruleset_load(content=path.read_bytes())
+    regrade(region=Region.objects.get(code="320000"), by=None)

@@ -1,0 +1,341 @@
+"""Every write of the risk app: rule-sets loaded from files, recorded facts, grades computed one by one or in
+bulk, and grades set by hand. Audited in the transaction that writes them."""
+
+import datetime
+import hashlib
+import tomllib
+from collections import defaultdict
+from collections.abc import Callable
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from shian.core.bulk import insert_rows
+from shian.core.models import Region
+from shian.core.services.audit import audit_record, audit_record_inserted, snapshot
+from shian.registry.choices import LicenceStatus
+from shian.registry.models import Licence, Operator
+
+from .choices import Grade, GradeBasis, RegradeStatus
+from .models import RegradeRun, RiskFact, RiskGrade, RuleSet
+from .rules import Assessment, assess
+from .ruleset import OPERATOR_FACTS, RuleSetError, RuleSetSpec, parse_ruleset
+from .selectors import ruleset_for
+from .sources import events_since, latest_inspections
+
+CHUNK = 2000
+
+
+def ruleset_load(*, content: bytes, by=None) -> tuple[RuleSet, bool]:
+    """Load a rule-set file (TOML). Returns the rule-set and whether it was new; loading the same file again
+    changes nothing, and a different file under an existing code and version is refused (a change is a new
+    version). Raises RuleSetError listing every problem of a bad file."""
+    try:
+        data = tomllib.loads(content.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise RuleSetError([f"not a TOML file: {exc}"]) from exc
+    spec = parse_ruleset(data)
+    digest = hashlib.sha256(content).hexdigest()
+    with transaction.atomic():
+        existing = RuleSet.objects.filter(code=spec.code, version=spec.version).first()
+        if existing is not None:
+            if existing.sha256 != digest:
+                raise RuleSetError(
+                    [f"{spec.code} version {spec.version} is already loaded with other content: give it a new version"]
+                )
+            return existing, False
+        ruleset = RuleSet.objects.create(
+            code=spec.code,
+            version=spec.version,
+            name=spec.name,
+            jurisdiction=spec.jurisdiction,
+            effective_from=spec.effective_from,
+            source=spec.source,
+            confidence=spec.confidence,
+            content=content.decode("utf-8"),
+            sha256=digest,
+            loaded_by=by if getattr(by, "is_authenticated", False) else None,
+        )
+        audit_record(
+            actor=by,
+            action="risk.ruleset.load",
+            obj=ruleset,
+            after={"sha256": digest, "code": spec.code, "version": spec.version},
+        )
+    return ruleset, True
+
+
+@transaction.atomic
+def risk_fact_set(*, operator: Operator, key: str, value, by) -> RiskFact:
+    """Record a fact a static table reads (value None removes it)."""
+    fact = RiskFact.objects.filter(operator=operator, key=key).first()
+    before = snapshot(fact) if fact else None
+    if value in (None, "", []):
+        if fact is not None:
+            fact.delete()
+            audit_record(actor=by, action="risk.fact.remove", obj=operator, before=before, after={})
+        return fact
+    if fact is None:
+        fact = RiskFact(operator=operator, key=key)
+    fact.value, fact.recorded_by = value, by if getattr(by, "is_authenticated", False) else None
+    fact.save()
+    audit_record(actor=by, action="risk.fact.set", obj=operator, before=before, after=snapshot(fact))
+    return fact
+
+
+def sc_food_category(number: str) -> str | None:
+    """The food category of an SC licence number: digits 2–3 of a food licence ("01"–"31"), "A" + digits 2–3 of
+    an additive licence [S: regulations.md §7.2]."""
+    if len(number) < 5 or not number.startswith("SC"):
+        return None
+    return number[3:5] if number[2] == "1" else f"A{number[3:5]}"
+
+
+def operator_facts(operator_ids: list[int]) -> dict[int, dict]:
+    """The facts the static tables read, for many operators in three queries: the registry's own fields, the SC
+    food categories of their valid licences, and the facts recorded on their risk pages."""
+    facts = {
+        row["id"]: row
+        for row in Operator.objects.filter(pk__any_of=operator_ids).values("id", "created_at", *OPERATOR_FACTS)
+    }
+    categories = defaultdict(list)
+    for operator_id, number in Licence.objects.filter(
+        operator_id__any_of=operator_ids, kind="SC", status=LicenceStatus.VALID
+    ).values_list("operator_id", "number"):
+        if (code := sc_food_category(number)) is not None:
+            categories[operator_id].append(code)
+    for operator_id, row in facts.items():
+        row["sc_food_category"] = categories.get(operator_id, [])
+    for operator_id, key, value in RiskFact.objects.filter(operator_id__any_of=operator_ids).values_list(
+        "operator_id", "key", "value"
+    ):
+        facts[operator_id].setdefault(key, value)
+    return facts
+
+
+def _assess_many(spec: RuleSetSpec, operator_ids: list[int], today: datetime.date) -> dict[int, Assessment]:
+    facts = operator_facts(operator_ids)
+    inspections = latest_inspections(operator_ids)
+    since = today - datetime.timedelta(days=spec.longest_lookback_days)
+    events = events_since(operator_ids, since) if spec.event_kinds else {}
+    return {
+        operator_id: assess(
+            spec,
+            row,
+            inspection=inspections.get(operator_id),
+            events=events.get(operator_id, []),
+            today=today,
+            record_since=timezone.localdate(row["created_at"]),
+        )
+        for operator_id, row in facts.items()
+    }
+
+
+def _grade_row(operator_id: int, ruleset: RuleSet, result: Assessment, *, at, by, run) -> dict:
+    return {
+        "operator_id": operator_id,
+        "ruleset_id": ruleset.pk,
+        "graded_at": at,
+        "static_score": result.static,
+        "dynamic_score": result.dynamic,
+        "credit_score": result.credit,
+        "total_score": result.total,
+        "score_grade": result.score_grade,
+        "computed_grade": result.grade,
+        "grade": result.grade,
+        "basis": GradeBasis.COMPUTED,
+        "reason": "",
+        "table": result.table,
+        "points": [p.as_dict() for p in result.points],
+        "is_current": True,
+        "graded_by_id": by.pk if getattr(by, "is_authenticated", False) else None,
+        "run_id": run.pk if run else None,
+    }
+
+
+# What makes two grades the same result: a regrade that finds these unchanged writes nothing.
+_RESULT_FIELDS = ("ruleset_id", "static_score", "dynamic_score", "credit_score", "computed_grade", "grade", "points")
+
+
+def _same_result(current: dict | None, row: dict) -> bool:
+    if current is None:
+        return False
+    return all(_normal(current[f]) == _normal(row[f]) for f in _RESULT_FIELDS)
+
+
+def _normal(value):
+    return Decimal(value).normalize() if isinstance(value, Decimal) else value
+
+
+@transaction.atomic
+def operator_regrade(*, operator: Operator, by, today: datetime.date | None = None) -> RiskGrade:
+    """Grade one operator under the rule-set in force for its county. A grade set by hand stays until it is
+    lifted; the computed result is then only recorded when it differs."""
+    today = today or timezone.localdate()
+    ruleset = ruleset_for(operator.region_id, today)
+    if ruleset is None:
+        raise ValidationError(_("No risk rule-set is in force for %(region)s.") % {"region": operator.region_id})
+    _write_grades(ruleset, [operator.pk], today=today, by=by, run=None)
+    return RiskGrade.objects.current().get(operator=operator)
+
+
+def _write_grades(ruleset: RuleSet, operator_ids: list[int], *, today, by, run) -> dict[str, int]:
+    """Assess operators and store a new current grade for each whose result changed; returns counts."""
+    results = _assess_many(ruleset.spec, operator_ids, today)
+    current = {
+        row["operator_id"]: row
+        for row in RiskGrade.objects.current()
+        .filter(operator_id__any_of=operator_ids)
+        .values("id", "operator_id", "basis", *_RESULT_FIELDS)
+    }
+    now = timezone.now()
+    rows, replaced, overridden = [], [], 0
+    for operator_id, result in results.items():
+        row = _grade_row(operator_id, ruleset, result, at=now, by=by, run=run)
+        old = current.get(operator_id)
+        if old is not None and old["basis"] == GradeBasis.OVERRIDE:
+            overridden += 1  # a grade set by hand stands until lifted
+            continue
+        if _same_result(old, row):
+            continue
+        rows.append(row)
+        if old is not None:
+            replaced.append(old["id"])
+    if replaced:
+        RiskGrade.objects.filter(pk__any_of=replaced).update(is_current=False)
+    if rows:
+        insert_rows(RiskGrade, rows)
+        regions = dict(
+            Operator.objects.filter(pk__any_of=[r["operator_id"] for r in rows]).values_list("id", "region_id")
+        )
+        audit_record_inserted(
+            actor=by,
+            action="risk.grade.compute",
+            model=RiskGrade,
+            rows=rows,
+            describe=lambda r: (f"{r['operator_id']}: {r['grade']}", regions[r["operator_id"]]),
+        )
+    return {
+        "graded": len(results),
+        "changed": len(rows),
+        "unchanged": len(results) - len(rows) - overridden,
+        "overridden": overridden,
+    }
+
+
+@transaction.atomic
+def grade_override(*, operator: Operator, grade: str, reason: str, by) -> RiskGrade:
+    """Set an operator's grade by hand, with the reason; the computed scores are kept beside it."""
+    reason = (reason or "").strip()
+    errors = {}
+    if grade not in Grade.values:
+        errors["grade"] = _("Choose a grade A–D.")
+    if not reason:
+        errors["reason"] = _("Give the reason for setting the grade by hand.")
+    if errors:
+        raise ValidationError(errors)
+    current = RiskGrade.objects.select_for_update().current().filter(operator=operator).first()
+    if current is None:
+        current = operator_regrade(operator=operator, by=by)
+    before = snapshot(current)
+    RiskGrade.objects.filter(pk=current.pk).update(is_current=False)
+    override = RiskGrade.objects.create(
+        operator=operator,
+        ruleset_id=current.ruleset_id,
+        graded_at=timezone.now(),
+        static_score=current.static_score,
+        dynamic_score=current.dynamic_score,
+        credit_score=current.credit_score,
+        total_score=current.total_score,
+        score_grade=current.score_grade,
+        computed_grade=current.computed_grade,
+        grade=grade,
+        basis=GradeBasis.OVERRIDE,
+        reason=reason,
+        table=current.table,
+        points=[
+            *current.points,
+            {
+                "part": "override",
+                "key": "override",
+                "label": reason,
+                "points": "0",
+                "basis": f"{current.computed_grade} → {grade}",
+            },
+        ],
+        graded_by=by,
+    )
+    audit_record(actor=by, action="risk.grade.override", obj=override, before=before)
+    return override
+
+
+@transaction.atomic
+def grade_override_lift(*, operator: Operator, by) -> RiskGrade:
+    """Lift a grade set by hand: the operator is graded by the rule-set again."""
+    current = RiskGrade.objects.select_for_update().current().filter(operator=operator).first()
+    if current is None or current.basis != GradeBasis.OVERRIDE:
+        raise ValidationError(_("The grade was not set by hand."))
+    before = snapshot(current)
+    RiskGrade.objects.filter(pk=current.pk).update(is_current=False)
+    audit_record(
+        actor=by, action="risk.grade.override.lift", obj=current, before=before, after=before | {"is_current": False}
+    )
+    return operator_regrade(operator=operator, by=by)
+
+
+def regrade(
+    *,
+    region: Region | None,
+    by,
+    today: datetime.date | None = None,
+    run: RegradeRun | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> dict[str, int]:
+    """Regrade every operator in `region` (everywhere when None) in chunks, each chunk one transaction, each
+    county under the rule-set in force for it. Returns counts (graded, changed, unchanged, overridden,
+    no_ruleset)."""
+    today = today or timezone.localdate()
+    operators = Operator.objects.all() if region is None else Operator.objects.in_region(region.code)
+    counties = operators.order_by("region_id").values_list("region_id", flat=True).distinct()
+    totals = defaultdict(int)
+    for county in list(counties):
+        ruleset = ruleset_for(county, today)
+        ids = operators.filter(region_id=county).order_by("pk").values_list("pk", flat=True)
+        if ruleset is None:
+            totals["no_ruleset"] += ids.count()
+            continue
+        last = 0
+        while chunk := list(ids.filter(pk__gt=last)[:CHUNK]):
+            with transaction.atomic():
+                for key, value in _write_grades(ruleset, chunk, today=today, by=by, run=run).items():
+                    totals[key] += value
+            last = chunk[-1]
+            if progress:
+                progress(len(chunk))
+    return dict(totals)
+
+
+def regrade_run_create(*, region: Region | None, by) -> RegradeRun:
+    """Queue a bulk regrade for the worker."""
+    from .tasks import run_regrade
+
+    with transaction.atomic():
+        run = RegradeRun.objects.create(region=region, requested_by=by)
+        transaction.on_commit(lambda: run_regrade.enqueue(run.pk))
+    return run
+
+
+def regrade_run_execute(run: RegradeRun) -> RegradeRun:
+    RegradeRun.objects.filter(pk=run.pk).update(status=RegradeStatus.RUNNING)
+    try:
+        counts = regrade(region=run.region, by=run.requested_by, run=run)
+    except Exception as exc:
+        run.status, run.error = RegradeStatus.FAILED, str(exc)
+    else:
+        run.status, run.counts = RegradeStatus.DONE, counts
+    run.finished_at = timezone.now()
+    run.save(update_fields=["status", "error", "counts", "finished_at"])
+    return run
