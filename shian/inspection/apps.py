@@ -70,4 +70,6 @@ class InspectionConfig(AppConfig):
         return [
             NavItem(_("Inspections"), "inspection-list", order=20, perm="inspection.view_inspection"),
             NavItem(_("Rectification"), "rectification-list", order=21, perm="inspection.view_rectification"),
+            NavItem(_("Plans"), "plan-list", order=22, perm="inspection.view_inspectionplan"),
+            NavItem(_("Checklists"), "checklist-list", order=23, perm="inspection.view_checklisttemplate"),
         ]

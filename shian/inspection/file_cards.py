@@ -14,5 +14,6 @@ def inspections_card(operator, user) -> Card | None:
         "inspections": inspections,
         "open_orders": open_orders,
         "can_start": user.has_perm("inspection.add_inspection"),
+        "can_recuse": user.has_perm("inspection.add_recusal"),
     }
     return Card("inspection/cards/file_inspections.html", context, order=20)

@@ -7,6 +7,7 @@ import tomllib
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,12 +24,21 @@ from shian.risk.selectors import ruleset_for
 from shian.risk.services import operator_regrade
 
 from .checklist import ChecklistError, parse_checklist
-from .choices import InspectionKind, InspectionStatus, Outcome, RectificationKind, RectificationStatus, Result
+from .choices import (
+    InspectionKind,
+    InspectionStatus,
+    Outcome,
+    PlanStatus,
+    RectificationKind,
+    RectificationStatus,
+    Result,
+)
 from .models import (
     ChecklistItem,
     ChecklistTemplate,
     Inspection,
     ItemResult,
+    PlanTarget,
     Rectification,
     RectificationStep,
 )
@@ -75,8 +85,10 @@ def checklist_copy(*, template: ChecklistTemplate, by: User) -> ChecklistTemplat
     """A province's or city's own editable version of a template, applying within the user's jurisdiction
     (Order 49 art. 14: a province may refine the national checkpoints [V])."""
     jurisdiction = by.jurisdiction_id or ""
-    if not jurisdiction:
-        raise ValidationError(_("Only a regulator with a jurisdiction can adapt a checklist."))
+    if not jurisdiction or not by.has_perm("inspection.change_checklisttemplate"):
+        raise ValidationError(_("Only an agency head with a jurisdiction can adapt a checklist."))
+    if template.jurisdiction and not region_contains(template.jurisdiction, jurisdiction):
+        raise ValidationError(_("Only a national checklist or one of a region above yours can be adapted."))
     latest = (
         ChecklistTemplate.objects.filter(code=template.code, jurisdiction=jurisdiction).order_by("-version").first()
     )
@@ -126,13 +138,22 @@ def _editable(template: ChecklistTemplate, by: User) -> None:
         raise ValidationError(_("Inspections used this version already: copy it to make a new version."))
 
 
+def _order_in_section(template: ChecklistTemplate, section_code: str) -> int:
+    """The place of a new item: after its section's last item (the later items move down one), or at the end."""
+    last = template.items.filter(section_code=section_code).order_by("-order").first()
+    if last is None:
+        return template.items.count() + 1
+    template.items.filter(order__gt=last.order).update(order=F("order") + 1)
+    return last.order + 1
+
+
 @transaction.atomic
 def checklist_item_save(*, template: ChecklistTemplate, by: User, item: ChecklistItem | None = None, **fields):
     """Add an item to, or change an item of, an editable checklist version."""
     _editable(template, by)
     before = snapshot(item) if item else None
     if item is None:
-        item = ChecklistItem(template=template, order=(template.items.count() + 1))
+        item = ChecklistItem(template=template, order=_order_in_section(template, fields.get("section_code", "")))
     for name, value in fields.items():
         setattr(item, name, value)
     item.full_clean()
@@ -143,7 +164,7 @@ def checklist_item_save(*, template: ChecklistTemplate, by: User, item: Checklis
 
 @transaction.atomic
 def checklist_activate(*, template: ChecklistTemplate, by: User, active: bool) -> ChecklistTemplate:
-    if template.jurisdiction and template.jurisdiction != by.jurisdiction_id and not by.is_superuser:
+    if not by.is_superuser and (not template.jurisdiction or template.jurisdiction != by.jurisdiction_id):
         raise ValidationError(_("Only the region that owns this checklist version may put it in use."))
     before = snapshot(template)
     template.active = active
@@ -219,6 +240,8 @@ def inspection_start(
                 % {"date": blocked_until.isoformat()}
             }
         )
+    if target is None and kind == InspectionKind.ROUTINE:
+        target = _plan_target(operator, today)
     inspection = Inspection.objects.create(
         operator=operator,
         kind=kind,
@@ -240,6 +263,17 @@ def inspection_start(
         after=snapshot(inspection) | {"inspectors": sorted(u.pk for u in inspectors)},
     )
     return inspection
+
+
+def _plan_target(operator: Operator, today: datetime.date) -> PlanTarget | None:
+    """The operator's place in this year's published plan, if it was drawn: a routine inspection counts for it."""
+    return (
+        PlanTarget.objects.filter(
+            operator=operator, drawn=True, plan__year=today.year, plan__status=PlanStatus.PUBLISHED
+        )
+        .order_by("-plan__region_id")
+        .first()
+    )
 
 
 def _require_in_progress(inspection: Inspection) -> None:

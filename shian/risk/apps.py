@@ -19,6 +19,7 @@ class RiskConfig(AppConfig):
         "risk.fact.set": _("Recorded a risk fact"),
         "risk.fact.remove": _("Removed a risk fact"),
         "risk.grade.compute": _("Graded a food business's risk"),
+        "risk.regrade": _("Regraded food businesses in bulk"),
         "risk.grade.override": _("Set a risk grade by hand"),
         "risk.grade.override.lift": _("Lifted a risk grade set by hand"),
     }

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -99,7 +100,9 @@ def operator_facts(operator_ids: list[int]) -> dict[int, dict]:
     food categories of their valid licences, and the facts recorded on their risk pages."""
     facts = {
         row["id"]: row
-        for row in Operator.objects.filter(pk__any_of=operator_ids).values("id", "created_at", *OPERATOR_FACTS)
+        for row in Operator.objects.filter(pk__any_of=operator_ids)
+        .annotate(on_record_since=TruncDate("created_at"))
+        .values("id", "on_record_since", *OPERATOR_FACTS)
     }
     categories = defaultdict(list)
     for operator_id, number in Licence.objects.filter(
@@ -128,7 +131,7 @@ def _assess_many(spec: RuleSetSpec, operator_ids: list[int], today: datetime.dat
             inspection=inspections.get(operator_id),
             events=events.get(operator_id, []),
             today=today,
-            record_since=timezone.localdate(row["created_at"]),
+            record_since=row["on_record_since"],
         )
         for operator_id, row in facts.items()
     }
@@ -178,12 +181,14 @@ def operator_regrade(*, operator: Operator, by, today: datetime.date | None = No
     ruleset = ruleset_for(operator.region_id, today)
     if ruleset is None:
         raise ValidationError(_("No risk rule-set is in force for %(region)s.") % {"region": operator.region_id})
-    _write_grades(ruleset, [operator.pk], today=today, by=by, run=None)
+    _write_grades(ruleset, [operator.pk], today=today, by=by, run=None, audit_each=True)
     return RiskGrade.objects.current().get(operator=operator)
 
 
-def _write_grades(ruleset: RuleSet, operator_ids: list[int], *, today, by, run) -> dict[str, int]:
-    """Assess operators and store a new current grade for each whose result changed; returns counts."""
+def _write_grades(ruleset: RuleSet, operator_ids: list[int], *, today, by, run, audit_each=False) -> dict[str, int]:
+    """Assess operators and store a new current grade for each whose result changed; returns counts. Grades are
+    append-only history naming their run and grader; a single grading is also audited on its own, a bulk run
+    once for the run (`regrade`)."""
     results = _assess_many(ruleset.spec, operator_ids, today)
     current = {
         row["operator_id"]: row
@@ -208,6 +213,7 @@ def _write_grades(ruleset: RuleSet, operator_ids: list[int], *, today, by, run) 
         RiskGrade.objects.filter(pk__any_of=replaced).update(is_current=False)
     if rows:
         insert_rows(RiskGrade, rows)
+    if rows and audit_each:
         regions = dict(
             Operator.objects.filter(pk__any_of=[r["operator_id"] for r in rows]).values_list("id", "region_id")
         )
@@ -295,9 +301,12 @@ def regrade(
     progress: Callable[[int], None] | None = None,
 ) -> dict[str, int]:
     """Regrade every operator in `region` (everywhere when None) in chunks, each chunk one transaction, each
-    county under the rule-set in force for it. Returns counts (graded, changed, unchanged, overridden,
-    no_ruleset)."""
+    county under the rule-set in force for it. The run is kept (a `RegradeRun`, made here when the caller has
+    none), its grades point at it, and it is audited once with its counts. Returns the counts (graded, changed,
+    unchanged, overridden, no_ruleset)."""
     today = today or timezone.localdate()
+    if run is None:
+        run = RegradeRun.objects.create(region=region, requested_by=_user(by), status=RegradeStatus.RUNNING)
     operators = Operator.objects.all() if region is None else Operator.objects.in_region(region.code)
     counties = operators.order_by("region_id").values_list("region_id", flat=True).distinct()
     totals = defaultdict(int)
@@ -315,7 +324,17 @@ def regrade(
             last = chunk[-1]
             if progress:
                 progress(len(chunk))
-    return dict(totals)
+    counts = dict(totals)
+    with transaction.atomic():
+        before = snapshot(run)
+        run.status, run.counts, run.finished_at = RegradeStatus.DONE, counts, timezone.now()
+        run.save(update_fields=["status", "counts", "finished_at"])
+        audit_record(actor=by, action="risk.regrade", obj=run, before=before)
+    return counts
+
+
+def _user(by):
+    return by if getattr(by, "is_authenticated", False) else None
 
 
 def regrade_run_create(*, region: Region | None, by) -> RegradeRun:
@@ -329,13 +348,11 @@ def regrade_run_create(*, region: Region | None, by) -> RegradeRun:
 
 
 def regrade_run_execute(run: RegradeRun) -> RegradeRun:
+    """Run a queued bulk regrade (the worker); a failure is kept on the run."""
     RegradeRun.objects.filter(pk=run.pk).update(status=RegradeStatus.RUNNING)
     try:
-        counts = regrade(region=run.region, by=run.requested_by, run=run)
+        regrade(region=run.region, by=run.requested_by, run=run)
     except Exception as exc:
-        run.status, run.error = RegradeStatus.FAILED, str(exc)
-    else:
-        run.status, run.counts = RegradeStatus.DONE, counts
-    run.finished_at = timezone.now()
-    run.save(update_fields=["status", "error", "counts", "finished_at"])
+        run.status, run.error, run.finished_at = RegradeStatus.FAILED, str(exc), timezone.now()
+        run.save(update_fields=["status", "error", "finished_at"])
     return run

@@ -57,7 +57,7 @@ def test_the_checklist_is_chosen_by_business_format_and_special_foods(checklists
     assert template_for(OperatorFactory(category="production", special_foods=["health_food"])).code == "special_food"
 
 
-def test_an_inspection_needs_two_inspectors_whose_agency_covers_the_business(checklists, inspectors, operator):
+def test_an_inspection_needs_two_inspectors_whose_agency_covers_the_business(checklists, inspectors, operator, english):
     with pytest.raises(ValidationError, match="two inspectors"):
         inspection_start(operator=operator, by=inspectors[0], inspectors=[])
     elsewhere = RegulatorFactory(agency=AgencyFactory(region=region("320506")))
@@ -74,7 +74,7 @@ def test_a_city_inspector_may_join_a_county_inspection(checklists, inspectors, o
     assert inspection.agency == city.agency
 
 
-def test_all_met_is_compliant_and_goes_to_the_ledger(checklists, inspectors, operator, owner):
+def test_all_met_is_compliant_and_goes_to_the_ledger(checklists, inspectors, operator, owner, english):
     inspection = inspection_start(operator=operator, by=inspectors[0], inspectors=[inspectors[1]])
     with pytest.raises(ValidationError) as missing:
         finish(inspection, inspectors[0])

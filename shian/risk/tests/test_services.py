@@ -14,7 +14,7 @@ from shian.core.tests.factories import BusinessUserFactory, region
 from shian.registry.models import Licence, Operator
 from shian.registry.tests.factories import MembershipFactory, OperatorFactory
 from shian.risk import sources
-from shian.risk.models import RiskFact, RiskGrade, RuleSet
+from shian.risk.models import RegradeRun, RiskFact, RiskGrade, RuleSet
 from shian.risk.rules import RiskEvent
 from shian.risk.ruleset import RuleSetError
 from shian.risk.selectors import grade_distribution, grade_history, ruleset_for
@@ -418,7 +418,11 @@ def test_a_bulk_regrade_grades_only_the_region(cn2016, cn2022, inspector):
     counts = regrade(region=region("320508"), by=inspector, today=TODAY)
     assert counts == {"graded": 2, "changed": 2, "unchanged": 0, "overridden": 0}
     assert set(RiskGrade.objects.values_list("operator_id", flat=True)) == {o.pk for o in gusu}
-    assert entries("risk.grade.compute").count() == 2
+    # a bulk run is audited once, with its counts; its grades name the run
+    run = RegradeRun.objects.get()
+    assert entries("risk.grade.compute").count() == 0
+    assert entries("risk.regrade", run).get().after["counts"] == counts
+    assert set(RiskGrade.objects.values_list("run_id", flat=True)) == {run.pk}
 
     counts = regrade(region=region("320500"), by=inspector, today=TODAY)  # the city: Gusu again, and Wuzhong
     assert counts == {"graded": 3, "changed": 1, "unchanged": 2, "overridden": 0}
