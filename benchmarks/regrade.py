@@ -99,8 +99,9 @@ def orm_loop(ids: list[int], today: datetime.date) -> None:
             latest = (
                 Inspection.objects.filter(operator=operator, status="finished", full=True).order_by("-finished_at")
             ).first()
-            basis = latest and InspectionBasis(latest.pk, latest.finished_at.date(), latest.failed_points,
-                                               latest.applicable_points)
+            basis = latest and InspectionBasis(
+                latest.pk, latest.finished_at.date(), latest.failed_points, latest.applicable_points
+            )
             events = [
                 RiskEvent(pk, "inspection.noncompliant", i.finished_at.date())
                 for i in Inspection.objects.filter(operator=operator, result="noncompliant")
@@ -108,9 +109,16 @@ def orm_loop(ids: list[int], today: datetime.date) -> None:
             result = assess(ruleset.spec, facts, inspection=basis, events=events, today=today)
             RiskGrade.objects.filter(operator=operator, is_current=True).update(is_current=False)
             RiskGrade.objects.create(
-                operator=operator, ruleset=ruleset, graded_at=timezone.now(), static_score=result.static,
-                dynamic_score=result.dynamic, credit_score=result.credit, total_score=result.total,
-                score_grade=result.score_grade, computed_grade=result.grade, grade=result.grade,
+                operator=operator,
+                ruleset=ruleset,
+                graded_at=timezone.now(),
+                static_score=result.static,
+                dynamic_score=result.dynamic,
+                credit_score=result.credit,
+                total_score=result.total,
+                score_grade=result.score_grade,
+                computed_grade=result.grade,
+                grade=result.grade,
                 points=[p.as_dict() for p in result.points],
             )
 

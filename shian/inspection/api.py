@@ -1,13 +1,13 @@
 import django_filters
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import permissions, serializers, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from shian.core.api.auth import TokenHasScope
-from shian.core.filtersets import RegionCodeFilter
+from shian.core.filtersets import IdFilter, RegionCodeFilter
 
 from .choices import InspectionStatus, RectificationStatus, Result
 from .models import Inspection, ItemResult, Rectification
@@ -15,7 +15,7 @@ from .selectors import measures
 
 
 class InspectionFilterSet(django_filters.FilterSet):
-    operator = django_filters.NumberFilter(field_name="operator_id", label=_("Food business id"))
+    operator = IdFilter(field_name="operator_id", label=_("Food business id"))
     region = RegionCodeFilter(label=_("Region code"), field_name="operator__region_id")
     status = django_filters.ChoiceFilter(choices=InspectionStatus.choices)
     result = django_filters.ChoiceFilter(choices=Result.choices)
@@ -83,11 +83,15 @@ class InspectionViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class RectificationFilterSet(django_filters.FilterSet):
-    operator = django_filters.NumberFilter(field_name="operator_id", label=_("Food business id"))
-    inspection = django_filters.NumberFilter(field_name="inspection_id", label=_("Inspection id"))
+    operator = IdFilter(field_name="operator_id", label=_("Food business id"))
+    inspection = IdFilter(field_name="inspection_id", label=_("Inspection id"))
     region = RegionCodeFilter(label=_("Region code"), field_name="operator__region_id")
     status = django_filters.ChoiceFilter(choices=RectificationStatus.choices)
-    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Past the deadline and still open"))
+    overdue = django_filters.ChoiceFilter(
+        choices=[("true", _("Past the deadline and still open")), ("false", _("Not overdue"))],
+        method="filter_overdue",
+        label=_("Overdue"),
+    )
 
     class Meta:
         model = Rectification
@@ -96,7 +100,7 @@ class RectificationFilterSet(django_filters.FilterSet):
     def filter_overdue(self, queryset, name, value):
         today = timezone.localdate()
         overdue = Rectification.objects.overdue(today).values("pk")
-        return queryset.filter(pk__in=overdue) if value else queryset.exclude(pk__in=overdue)
+        return queryset.filter(pk__in=overdue) if value == "true" else queryset.exclude(pk__in=overdue)
 
 
 class RectificationSerializer(serializers.ModelSerializer):
@@ -139,6 +143,13 @@ class RectificationViewSet(viewsets.ReadOnlyModelViewSet):
         return Rectification.objects.visible_to(self.request.user).prefetch_related("answers__item")
 
 
+class MeasuresQuery(serializers.Serializer):
+    region = serializers.RegexField(
+        r"^\d{6}(\d{3})?$", required=False, help_text=_("Region code (default: all the caller may see).")
+    )
+    year = serializers.IntegerField(required=False, min_value=2000, max_value=2100)
+
+
 class MeasuresView(APIView):
     """Per region and year: plan completion, two-year coverage, results, rectification and on-time rates and
     overdue orders, over what the caller may see."""
@@ -147,7 +158,7 @@ class MeasuresView(APIView):
     required_scopes = {"GET": "inspections:read"}
 
     @extend_schema(
-        parameters=[OpenApiParameter("region", str), OpenApiParameter("year", int)],
+        parameters=[MeasuresQuery],
         responses=inline_serializer(
             "InspectionMeasures",
             {
@@ -171,11 +182,8 @@ class MeasuresView(APIView):
     )
     def get(self, request):
         today = timezone.localdate()
-        try:
-            year = int(request.query_params.get("year", today.year))
-        except ValueError:
-            year = 0
-        if not 2000 <= year <= 2100:
-            raise serializers.ValidationError({"year": [_("A year, such as 2026.")]})
-        region = request.query_params.get("region") or None
+        query = MeasuresQuery(data=request.query_params.dict())
+        query.is_valid(raise_exception=True)
+        year = query.validated_data.get("year", today.year)
+        region = query.validated_data.get("region") or None
         return Response(measures(user=request.user, region=region, year=year, today=today))

@@ -139,11 +139,23 @@ class Draw(models.Model):
 
 class PlanTarget(models.Model):
     """An operator in a plan: how many inspections it needs this year and why, whether it was drawn, and the
-    pair of inspectors drawn for it."""
+    pair of inspectors drawn for it. Written a city or province at a time (benchmarks/plan.py) from ids read in
+    the same transaction: its references to the business and the inspectors are kept by the ORM's on_delete,
+    without database foreign keys that would check every row again at commit."""
 
-    plan = models.ForeignKey(InspectionPlan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="targets")
+    plan = models.ForeignKey(
+        InspectionPlan,
+        verbose_name=_("plan"),
+        on_delete=models.CASCADE,
+        related_name="targets",
+        db_index=False,  # inspection_target_unique starts with it
+    )
     operator = models.ForeignKey(
-        "registry.Operator", verbose_name=_("food business"), on_delete=models.CASCADE, related_name="+"
+        "registry.Operator",
+        verbose_name=_("food business"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
     )
     grade = models.CharField(_("risk grade"), max_length=1, blank=True)
     required = models.PositiveSmallIntegerField(_("inspections required"))
@@ -159,6 +171,7 @@ class PlanTarget(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
     inspector_2 = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -168,6 +181,7 @@ class PlanTarget(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
 
     scope = Scope(region="operator__region", operator="operator")

@@ -23,7 +23,7 @@ from shian.registry.models import Operator
 from shian.risk.models import RiskGrade
 from shian.risk.selectors import ruleset_for
 
-from .choices import DrawKind, InspectionStatus, PlanStatus
+from .choices import DrawKind, PlanStatus
 from .models import Draw, Inspection, InspectionPlan, PlanTarget, Recusal
 from .rules import (
     Inspector,
@@ -33,7 +33,7 @@ from .rules import (
     key_target_reasons,
     required_inspections,
 )
-from .selectors import last_full_inspection_on
+from .selectors import latest_finished
 
 
 def _seed(seed: str | None) -> str:
@@ -61,9 +61,8 @@ def plan_create(*, region: Region, year: int, by, title: str = "") -> Inspection
         .order_by("pk")
         .values_list("pk", "region_id", "category", "special_foods")
     )
-    ids = [row[0] for row in operators]
-    grades = dict(RiskGrade.objects.current().filter(operator_id__any_of=ids).values_list("operator_id", "grade"))
-    last_full = last_full_inspection_on(ids)
+    grades = dict(RiskGrade.objects.current().in_region(region.code).values_list("operator_id", "grade"))
+    last_full = {pk: on for pk, (_, on) in latest_finished(region.code, full=True).items()}
     specs: dict[str, object] = {}
     rows = []
     for pk, county, category, special_foods in operators:
@@ -165,19 +164,13 @@ def plan_inspectors(plan: InspectionPlan) -> list[Inspector]:
     return [Inspector(id=pk, region=region_prefix(code)) for pk, code in people]
 
 
-def _last_inspectors(operator_ids: list[int]) -> dict[int, set[int]]:
-    """The inspectors of each operator's latest finished inspection (recused from its next one)."""
-    latest: dict[int, int] = {}
-    for pk, operator_id in (
-        Inspection.objects.filter(operator_id__any_of=operator_ids, status=InspectionStatus.FINISHED)
-        .order_by("operator_id", "finished_at", "pk")
-        .values_list("pk", "operator_id")
-    ):
-        latest[operator_id] = pk
-    through = Inspection.inspectors.through
+def _last_inspectors(plan: InspectionPlan) -> dict[int, set[int]]:
+    """The inspectors of each operator's latest finished inspection in the plan's region (recused from its next
+    one)."""
+    by_inspection = {pk: operator_id for operator_id, (pk, _) in latest_finished(plan.region_id).items()}
     found: dict[int, set[int]] = {}
-    by_inspection = {v: k for k, v in latest.items()}
-    for inspection_id, user_id in through.objects.filter(inspection_id__any_of=list(latest.values())).values_list(
+    through = Inspection.inspectors.through
+    for inspection_id, user_id in through.objects.filter(inspection_id__any_of=list(by_inspection)).values_list(
         "inspection_id", "user_id"
     ):
         found.setdefault(by_inspection[inspection_id], set()).add(user_id)
@@ -194,16 +187,20 @@ def plan_draw_inspectors(*, plan: InspectionPlan, by, seed: str | None = None) -
     targets = list(
         plan.targets.filter(drawn=True).order_by("operator_id").values_list("operator_id", "operator__region_id")
     )
-    ids = [t[0] for t in targets]
     inspectors = plan_inspectors(plan)
-    excluded = _last_inspectors(ids)
-    for inspector_id, operator_id in Recusal.objects.filter(operator_id__any_of=ids).values_list(
+    excluded = _last_inspectors(plan)
+    drawn = {t[0] for t in targets}
+    for inspector_id, operator_id in Recusal.objects.in_region(plan.region_id).values_list(
         "inspector_id", "operator_id"
     ):
-        excluded.setdefault(operator_id, set()).add(inspector_id)
+        if operator_id in drawn:
+            excluded.setdefault(operator_id, set()).add(inspector_id)
     outcome = draw_inspectors(targets, inspectors, excluded=excluded, seed=seed)
+    by_county: dict[str, list[int]] = {}
+    for operator_id, county in targets:
+        by_county.setdefault(county, []).append(operator_id)
     pool = {
-        "targets": [list(t) for t in targets],
+        "targets": by_county,
         "inspectors": [[i.id, i.region] for i in sorted(inspectors, key=lambda i: i.id)],
         "excluded": {str(k): sorted(v) for k, v in sorted(excluded.items())},
     }
@@ -228,17 +225,27 @@ def plan_draw_inspectors(*, plan: InspectionPlan, by, seed: str | None = None) -
 
 
 def _store_pairs(plan: InspectionPlan, pairs: list[list[int]]) -> None:
-    """Write each target's pair: one UPDATE from a JSON array on PostgreSQL, batched updates elsewhere."""
-    plan.targets.update(inspector_1=None, inspector_2=None)
+    """Write each target's pair: COPY into a temporary table and one UPDATE joined to it on PostgreSQL, batched
+    updates elsewhere."""
+    if plan.draws.filter(kind=DrawKind.INSPECTORS).exists():  # a new draw replaces the last one's pairs
+        plan.targets.exclude(inspector_1=None).update(inspector_1=None, inspector_2=None)
     if not pairs:
         return
     if connection.vendor == "postgresql":
         table = PlanTarget._meta.db_table
-        with connection.cursor() as cursor:
+        with connection.wrap_database_errors, connection.cursor() as cursor:
             cursor.execute(
-                f"UPDATE {table} t SET inspector_1_id = (p->>1)::bigint, inspector_2_id = (p->>2)::bigint "
-                "FROM jsonb_array_elements(%s::jsonb) p WHERE t.plan_id = %s AND t.operator_id = (p->>0)::bigint",
-                [json.dumps(pairs), plan.pk],
+                "CREATE TEMP TABLE IF NOT EXISTS shian_drawn_pairs (operator_id bigint, a bigint, b bigint) "
+                "ON COMMIT DELETE ROWS"
+            )
+            cursor.execute("TRUNCATE shian_drawn_pairs")
+            with cursor.copy("COPY shian_drawn_pairs FROM STDIN") as copy:
+                for row in pairs:
+                    copy.write_row(row)
+            cursor.execute(
+                f"UPDATE {table} t SET inspector_1_id = p.a, inspector_2_id = p.b FROM shian_drawn_pairs p "
+                "WHERE t.plan_id = %s AND t.operator_id = p.operator_id",
+                [plan.pk],
             )
         return
     by_operator = {operator_id: (a, b) for operator_id, a, b in pairs}
@@ -253,7 +260,7 @@ def draw_replay(draw: Draw) -> object:
     if draw.kind == DrawKind.TARGETS:
         return draw_targets(draw.pool, Decimal(draw.parameters["ratio"]), draw.seed)
     outcome = draw_inspectors(
-        [tuple(t) for t in draw.pool["targets"]],
+        [(operator_id, county) for county, ids in draw.pool["targets"].items() for operator_id in ids],
         [Inspector(id=i, region=r) for i, r in draw.pool["inspectors"]],
         excluded={int(k): v for k, v in draw.pool["excluded"].items()},
         seed=draw.seed,

@@ -2,6 +2,7 @@
 targets, the inspections a plan requires, the Art. 42 no-repeat window and the random draws. No ORM."""
 
 import datetime
+import heapq
 import math
 import random
 from collections.abc import Iterable, Sequence
@@ -129,22 +130,36 @@ def draw_inspectors(
     ordered = sorted(targets)
     rng.shuffle(ordered)
     people = sorted(inspectors, key=lambda i: i.id)
-    by_county: dict[str, list[int]] = {}
     result = InspectorDraw(load={i.id: 0 for i in people})
     load = result.load
+    # Per county a heap of (load, random tie-break, inspector): the least-loaded eligible inspector on top. An
+    # inspector busy in another county sits too low in this heap until popped, then goes back with its load.
+    heaps: dict[str, list[tuple[int, float, int]]] = {}
     for operator_id, county in ordered:
-        if county not in by_county:
-            by_county[county] = [i.id for i in people if county.startswith(i.region)]
+        heap = heaps.get(county)
+        if heap is None:
+            heap = heaps[county] = [(0, rng.random(), i.id) for i in people if county.startswith(i.region)]
+            heapq.heapify(heap)
         banned = set(excluded.get(operator_id, ()))
-        eligible = [i for i in by_county[county] if i not in banned]
-        if len(eligible) < MIN_INSPECTORS:
+        pair: list[int] = []
+        held = []
+        while heap and len(pair) < MIN_INSPECTORS:
+            entry = heapq.heappop(heap)
+            person = entry[2]
+            if entry[0] != load[person]:
+                heapq.heappush(heap, (load[person], rng.random(), person))
+            elif person in banned:
+                held.append(entry)
+            else:
+                pair.append(person)
+        if len(pair) < MIN_INSPECTORS:
             result.unassigned[operator_id] = "too_few_inspectors"
-            continue
-        pair = []
-        for _ in range(MIN_INSPECTORS):
-            lowest = min(load[i] for i in eligible if i not in pair)
-            pick = rng.choice([i for i in eligible if i not in pair and load[i] == lowest])
-            pair.append(pick)
-            load[pick] += 1
-        result.pairs[operator_id] = (pair[0], pair[1])
+        else:
+            result.pairs[operator_id] = (pair[0], pair[1])
+            for person in pair:
+                load[person] += 1
+        for entry in held:
+            heapq.heappush(heap, entry)
+        for person in pair:
+            heapq.heappush(heap, (load[person], rng.random(), person))
     return result

@@ -1,6 +1,8 @@
 import datetime
 
-from django.db.models import Count, F, Max, QuerySet
+from django.db import connection
+from django.db.models import Count, F, QuerySet
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from shian.core.rules import region_contains, region_prefix
@@ -46,15 +48,21 @@ def rectifications_for(*, user) -> QuerySet[Rectification]:
     return Rectification.objects.visible_to(user).select_related("operator", "inspection", "issued_by")
 
 
-def last_full_inspection_on(operator_ids: list[int]) -> dict[int, datetime.date]:
-    """The date of each operator's latest finished full inspection."""
-    rows = (
-        Inspection.objects.filter(operator_id__any_of=operator_ids, status=InspectionStatus.FINISHED, full=True)
-        .values("operator_id")
-        .annotate(last=Max("finished_at"))
-        .order_by()
-    )
-    return {row["operator_id"]: timezone.localdate(row["last"]) for row in rows}
+def latest_finished(region_code: str, *, full: bool = False) -> dict[int, tuple[int, datetime.date]]:
+    """(inspection id, date) of each operator's latest finished inspection (full ones only with `full`) in a
+    region: one row per operator on PostgreSQL (DISTINCT ON over the (operator, -finished_at) index)."""
+    finished = Inspection.objects.in_region(region_code).filter(status=InspectionStatus.FINISHED)
+    if full:
+        finished = finished.filter(full=True)
+    newest_first = finished.order_by("operator_id", "-finished_at", "-id")
+    if connection.vendor == "postgresql":
+        newest_first = newest_first.distinct("operator_id")
+    found: dict[int, tuple[int, datetime.date]] = {}
+    for pk, operator_id, on in newest_first.annotate(on=TruncDate("finished_at")).values_list(
+        "pk", "operator_id", "on"
+    ):
+        found.setdefault(operator_id, (pk, on))
+    return found
 
 
 def measures(*, user, region: str | None, year: int, today: datetime.date) -> dict:

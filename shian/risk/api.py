@@ -3,21 +3,29 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import permissions, serializers, viewsets
 
 from shian.core.api.auth import TokenHasScope
-from shian.core.filtersets import RegionCodeFilter
+from shian.core.filtersets import IdFilter, RegionCodeFilter
+from shian.registry.filtersets import CodesFilter
 
 from .choices import Grade
 from .models import RiskGrade
 
 
 class RiskGradeFilterSet(django_filters.FilterSet):
-    operator = django_filters.NumberFilter(field_name="operator_id", label=_("Food business id"))
+    operator = IdFilter(field_name="operator_id", label=_("Food business id"))
     region = RegionCodeFilter(label=_("Region code"), field_name="operator__region_id")
-    grade = django_filters.MultipleChoiceFilter(choices=Grade.choices, label=_("Grade"))
-    current = django_filters.BooleanFilter(field_name="is_current", label=_("Current grades only"))
+    grade = CodesFilter(choices=Grade.choices, label=_("Grade"))
+    current = django_filters.ChoiceFilter(
+        choices=[("true", _("Current grades only")), ("false", _("History only"))],
+        method="filter_current",
+        label=_("Current grades or history"),
+    )
 
     class Meta:
         model = RiskGrade
         fields = ["operator", "region", "grade", "current"]
+
+    def filter_current(self, queryset, name, value):
+        return queryset.filter(is_current=value == "true")
 
 
 class PointSerializer(serializers.Serializer):

@@ -31,3 +31,9 @@ class RiskConfig(AppConfig):
         Role.SAMPLING_OFFICER: _GRADE_READERS,
         Role.COMMITTEE_OFFICE: _GRADE_READERS,
     }
+
+    @property
+    def navigation(self):
+        from shian.core.navigation import NavItem
+
+        return [NavItem(_("Bulk regrade"), "risk-regrade", order=25, perm="risk.view_regraderun")]
