@@ -6,9 +6,10 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from shian.core.rules import region_contains, region_prefix
+from shian.registry.models import Operator
 
 from .choices import InspectionStatus, RectificationStatus, Result
-from .models import ChecklistTemplate, Inspection, Rectification
+from .models import ChecklistTemplate, Inspection, PlanTarget, Rectification
 
 
 def template_for(operator, *, region_code: str | None = None) -> ChecklistTemplate | None:
@@ -68,10 +69,6 @@ def latest_finished(region_code: str, *, full: bool = False) -> dict[int, tuple[
 def measures(*, user, region: str | None, year: int, today: datetime.date) -> dict:
     """Per region: plan completion, two-year coverage, result distribution, rectification and on-time rates,
     overdue orders."""
-    from shian.registry.models import Operator
-
-    from .models import PlanTarget
-
     operators = Operator.objects.visible_to(user)
     inspections = Inspection.objects.visible_to(user).finished()
     orders = Rectification.objects.visible_to(user)

@@ -5,6 +5,7 @@ transaction, and notifies after commit."""
 import datetime
 import tomllib
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -529,8 +530,7 @@ def _order_payload(order: Rectification) -> dict:
 
 
 def order_evidence(order: Rectification):
-    from django.contrib.contenttypes.models import ContentType
-
+    """The evidence uploaded for an order (its photos of the fix)."""
     return Evidence.objects.filter(
         subject_type=ContentType.objects.get_for_model(Rectification), subject_id=str(order.pk)
     )
