@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from .choices import Grade
-from .ruleset import Factor, Frequency, RuleSetSpec, StaticTable
+from .ruleset import Factor, RuleSetSpec, StaticTable
 
 TENTH = Decimal("0.1")
 GRADES = list(Grade.values)
@@ -284,11 +284,3 @@ def assess(
         table=table.key if table else "",
         points=[*static_points, *dynamic_points, *credit_points, *adjustment_points, *forced_points],
     )
-
-
-def inspections_required(frequency: Frequency, year_index: int = 0) -> int:
-    """Inspections an operator of a grade needs in a plan year: the yearly minimum, or one in every
-    `every_years` years (year_index counts years since its last full inspection's year) [S: §1.1, §1.2]."""
-    if frequency.every_years > 1:
-        return 1 if year_index >= frequency.every_years - 1 else 0
-    return frequency.per_year_min

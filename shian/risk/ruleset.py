@@ -41,10 +41,6 @@ class Match:
             return False
         return not self.canteen_kinds or facts.get("canteen_kind") in self.canteen_kinds
 
-    @property
-    def specificity(self) -> int:
-        return sum(bool(getattr(self, key)) for key in MATCH_KEYS)
-
 
 @dataclass(frozen=True)
 class Bracket:

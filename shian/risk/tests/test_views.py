@@ -1,5 +1,7 @@
 """The risk page of an operator, its forms, the list filter and the public page, for each kind of user."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -106,3 +108,16 @@ def test_the_api_lists_grades_with_points_in_scope(client, inspector, other_coun
     assert len(rows) == 1 and rows[0]["operator"] == graded.pk and rows[0]["points"]
     client.force_login(other_county_inspector)
     assert client.get("/api/v1/risk/grades/").json()["results"] == []
+
+
+def test_the_home_page_counts_grades_in_scope(client, inspector, other_county_inspector, graded):
+    grade = RiskGrade.objects.current().get(operator=graded).grade
+    client.force_login(inspector)
+    page = client.get(reverse("home")).content.decode()
+    assert 'data-testid="card-risk-grades"' in page
+    assert f'data-grade-count="{grade}"' in page
+    counts = dict(re.findall(r'data-grade-count="([A-D])".*?fw-bold">(\d+)<', page, re.S))
+    assert counts[grade] == "1"
+    client.force_login(other_county_inspector)
+    page = client.get(reverse("home")).content.decode()
+    assert dict(re.findall(r'data-grade-count="([A-D])".*?fw-bold">(\d+)<', page, re.S))[grade] == "0"
