@@ -36,6 +36,13 @@ def region_code_range(code: str) -> tuple[str, str | None]:
     return prefix, (high if len(high) == len(prefix) else None)
 
 
+def enclosing_codes(code: str) -> list[str]:
+    """The 6-digit codes of the province, the city and the county a region lies in, itself included
+    (320508 → 320000, 320500, 320508) [S: regs §7.4]."""
+    codes = [code[:2] + "0000", code[:4] + "00", code[:6]]
+    return sorted(set(codes[: {2: 1, 4: 2}.get(len(region_prefix(code)), 3)]))
+
+
 def region_contains(outer: str, inner: str) -> bool:
     """Whether region `inner` lies within (or is) region `outer`."""
     return inner.startswith(region_prefix(outer))

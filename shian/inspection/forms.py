@@ -1,24 +1,13 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from shian.core.choices import Role, UserKind
 from shian.core.models import User
 
 from .choices import InspectionKind, Outcome, RectificationKind, Result
+from .selectors import inspectors_covering
 
 _SELECT = {"class": "form-select"}
 _TEXT = {"class": "form-control"}
-
-
-def inspectors_covering(county: str):
-    """Active inspectors whose agency's region contains the county."""
-    prefixes = [county[:2] + "0000", county[:4] + "00", county]
-    return (
-        User.objects.filter(kind=UserKind.REGULATOR, is_active=True, agency__region_id__in=prefixes)
-        .filter(groups__name__in=[Role.INSPECTOR, Role.AGENCY_HEAD])
-        .distinct()
-        .order_by("agency__region_id", "real_name", "username")
-    )
 
 
 class InspectionStartForm(forms.Form):

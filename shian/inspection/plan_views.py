@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from shian.core.models import Region
+from shian.core.outcome import report
 from shian.registry.models import Operator
 
 from .choices import DrawKind, InspectionStatus, PlanStatus
@@ -161,12 +162,7 @@ def plan_draw(request, pk, kind):
 @permission_required("inspection.change_inspectionplan", raise_exception=True)
 def plan_publish_view(request, pk):
     plan = _plan(request, pk)
-    try:
-        plan_publish(plan=plan, by=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("The plan is published."))
+    report(request, lambda: plan_publish(plan=plan, by=request.user), _("The plan is published."))
     return redirect("plan-detail", pk=plan.pk)
 
 

@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 from shian.core.bulk import insert_rows
 from shian.core.choices import RegionLevel, Role, UserKind
 from shian.core.models import Region, User
-from shian.core.rules import region_code_range, region_prefix
+from shian.core.models.scoping import in_region_q
+from shian.core.rules import enclosing_codes, region_prefix
 from shian.core.services.audit import audit_record, snapshot
 from shian.registry.choices import OperatorStatus
 from shian.registry.models import Operator
@@ -33,7 +34,7 @@ from .rules import (
     key_target_reasons,
     required_inspections,
 )
-from .selectors import latest_finished
+from .selectors import newest_per_operator
 
 
 def _seed(seed: str | None) -> str:
@@ -62,7 +63,8 @@ def plan_create(*, region: Region, year: int, by, title: str = "") -> Inspection
         .values_list("pk", "region_id", "category", "special_foods")
     )
     grades = dict(RiskGrade.objects.current().in_region(region.code).values_list("operator_id", "grade"))
-    last_full = {pk: on for pk, (_, on) in latest_finished(region.code, full=True).items()}
+    full = Inspection.objects.in_region(region.code).filter(full=True)
+    last_full = {pk: row["on"] for pk, row in newest_per_operator(full).items()}
     specs: dict[str, object] = {}
     rows = []
     for pk, county, category, special_foods in operators:
@@ -151,13 +153,11 @@ def plan_draw_targets(*, plan: InspectionPlan, ratio: Decimal, by, seed: str | N
 
 def plan_inspectors(plan: InspectionPlan) -> list[Inspector]:
     """Inspectors who may be drawn for a plan: active inspectors of agencies in the plan's region or above it."""
-    low, high = region_code_range(plan.region_id)
-    prefix = region_prefix(plan.region_id)
-    above = [prefix[:2] + "0000", prefix[:4].ljust(4, "0") + "00"]
-    agency_in = Q(agency__region_id__gte=low) & (Q(agency__region_id__lt=high) if high else Q())
     people = (
         User.objects.filter(kind=UserKind.REGULATOR, is_active=True, groups__name=Role.INSPECTOR)
-        .filter(agency_in | Q(agency__region_id__in=above))
+        .filter(
+            in_region_q("agency__region_id", plan.region_id) | Q(agency__region_id__in=enclosing_codes(plan.region_id))
+        )
         .values_list("pk", "agency__region_id")
         .distinct()
     )
@@ -167,7 +167,8 @@ def plan_inspectors(plan: InspectionPlan) -> list[Inspector]:
 def _last_inspectors(plan: InspectionPlan) -> dict[int, set[int]]:
     """The inspectors of each operator's latest finished inspection in the plan's region (recused from its next
     one)."""
-    by_inspection = {pk: operator_id for operator_id, (pk, _) in latest_finished(plan.region_id).items()}
+    latest = newest_per_operator(Inspection.objects.in_region(plan.region_id))
+    by_inspection = {row["id"]: operator_id for operator_id, row in latest.items()}
     found: dict[int, set[int]] = {}
     through = Inspection.inspectors.through
     for inspection_id, user_id in through.objects.filter(inspection_id__any_of=list(by_inspection)).values_list(

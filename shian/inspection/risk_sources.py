@@ -3,7 +3,6 @@ and the events that move a grade (不符合, obstruction, stop orders)."""
 
 from collections.abc import Iterator
 
-from django.db import connection
 from django.db.models import Q
 from django.db.models.functions import TruncDate
 
@@ -12,19 +11,13 @@ from shian.risk.sources import dynamic_source, event_source
 
 from .choices import InspectionStatus, Outcome, Result
 from .models import Inspection, ItemResult
+from .selectors import newest_per_operator
 
 
 @dynamic_source
 def latest_full_inspections(operator_ids: list[int]) -> dict[int, InspectionBasis]:
-    finished = Inspection.objects.filter(operator_id__any_of=operator_ids, status=InspectionStatus.FINISHED, full=True)
-    newest_first = finished.order_by("operator_id", "-finished_at", "-id")
-    if connection.vendor == "postgresql":  # one row per operator straight from the (operator, -finished_at) index
-        newest_first = newest_first.distinct("operator_id")
-    found = {}
-    for row in newest_first.annotate(on=TruncDate("finished_at")).values(
-        "id", "operator_id", "on", "failed_points", "applicable_points"
-    ):
-        found.setdefault(row["operator_id"], row)
+    full = Inspection.objects.filter(operator_id__any_of=operator_ids, full=True)
+    found = newest_per_operator(full, "failed_points", "applicable_points")
     failed = {}
     for inspection_id, code, text, points in (
         ItemResult.objects.filter(inspection_id__any_of=[row["id"] for row in found.values()], outcome=Outcome.NO)

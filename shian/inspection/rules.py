@@ -71,6 +71,14 @@ def full_inspection_due(last_full: datetime.date | None, year: int) -> bool:
     return last_full is None or last_full.year < year - (FULL_INSPECTION_EVERY_YEARS - 1)
 
 
+def years_before(day: datetime.date, years: int) -> datetime.date:
+    """The same calendar day `years` years earlier; 29 February falls back to the 28th."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
 def required_inspections(*, per_year_min: int, every_years: int, full_due: bool) -> int:
     """Inspections an operator needs in a plan year: its grade's yearly minimum, or for a grade inspected once
     in several years, one when it falls due; never fewer than the one the two-year rule asks

@@ -5,11 +5,14 @@ from django.db.models import Count, F, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from shian.core.rules import region_contains, region_prefix
+from shian.core.choices import Role, UserKind
+from shian.core.models import User
+from shian.core.rules import enclosing_codes, region_contains, region_prefix
 from shian.registry.models import Operator
 
 from .choices import InspectionStatus, RectificationStatus, Result
 from .models import ChecklistTemplate, Inspection, PlanTarget, Rectification
+from .rules import years_before
 
 
 def template_for(operator, *, region_code: str | None = None) -> ChecklistTemplate | None:
@@ -32,6 +35,16 @@ def template_for(operator, *, region_code: str | None = None) -> ChecklistTempla
     )
 
 
+def inspectors_covering(county: str) -> QuerySet[User]:
+    """Active inspectors and agency heads whose agency's region contains the county (Order 49 art. 23 [V])."""
+    return (
+        User.objects.filter(kind=UserKind.REGULATOR, is_active=True, agency__region_id__in=enclosing_codes(county))
+        .filter(groups__name__in=[Role.INSPECTOR, Role.AGENCY_HEAD])
+        .distinct()
+        .order_by("agency__region_id", "real_name", "username")
+    )
+
+
 def inspections_for(*, user) -> QuerySet[Inspection]:
     return Inspection.objects.visible_to(user).select_related("operator", "operator__region", "agency")
 
@@ -49,20 +62,16 @@ def rectifications_for(*, user) -> QuerySet[Rectification]:
     return Rectification.objects.visible_to(user).select_related("operator", "inspection", "issued_by")
 
 
-def latest_finished(region_code: str, *, full: bool = False) -> dict[int, tuple[int, datetime.date]]:
-    """(inspection id, date) of each operator's latest finished inspection (full ones only with `full`) in a
-    region: one row per operator on PostgreSQL (DISTINCT ON over the (operator, -finished_at) index)."""
-    finished = Inspection.objects.in_region(region_code).filter(status=InspectionStatus.FINISHED)
-    if full:
-        finished = finished.filter(full=True)
-    newest_first = finished.order_by("operator_id", "-finished_at", "-id")
+def newest_per_operator(inspections: QuerySet[Inspection], *fields: str) -> dict[int, dict]:
+    """Each operator's newest finished inspection among `inspections`, as a dict of `fields` plus its `id` and
+    its local date `on`: one row per operator on PostgreSQL (DISTINCT ON over the (operator, -finished_at)
+    index), the first of each operator's rows elsewhere."""
+    newest_first = inspections.filter(status=InspectionStatus.FINISHED).order_by("operator_id", "-finished_at", "-id")
     if connection.vendor == "postgresql":
         newest_first = newest_first.distinct("operator_id")
-    found: dict[int, tuple[int, datetime.date]] = {}
-    for pk, operator_id, on in newest_first.annotate(on=TruncDate("finished_at")).values_list(
-        "pk", "operator_id", "on"
-    ):
-        found.setdefault(operator_id, (pk, on))
+    found: dict[int, dict] = {}
+    for row in newest_first.annotate(on=TruncDate("finished_at")).values("id", "operator_id", "on", *fields):
+        found.setdefault(row["operator_id"], row)
     return found
 
 
@@ -82,9 +91,7 @@ def measures(*, user, region: str | None, year: int, today: datetime.date) -> di
     this_year = inspections.filter(finished_at__gte=start, finished_at__lt=end)
     required = sum(targets.values_list("required", flat=True))
     done_for_plan = this_year.filter(target__in=targets).count()
-    two_years_ago = timezone.make_aware(
-        datetime.datetime.combine(today.replace(year=today.year - 2), datetime.time.min)
-    )
+    two_years_ago = timezone.make_aware(datetime.datetime.combine(years_before(today, 2), datetime.time.min))
     operator_count = operators.count()
     covered = (
         operators.filter(

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shian.core.choices import Role, UserKind
-from shian.core.models import Evidence, User
+from shian.core.models import Evidence, User, signed_in
 from shian.core.rules import region_contains
 from shian.core.services.audit import audit_record, snapshot
 from shian.core.services.ledger import ledger_append
@@ -71,14 +71,10 @@ def checklist_load(*, content: bytes, by=None, jurisdiction: str = "") -> tuple[
         ).first()
         if existing is not None:
             return existing, False
-        template = ChecklistTemplate.objects.create(**fields, jurisdiction=jurisdiction, created_by=_user(by))
+        template = ChecklistTemplate.objects.create(**fields, jurisdiction=jurisdiction, created_by=signed_in(by))
         ChecklistItem.objects.bulk_create(ChecklistItem(template=template, **item) for item in items)
         audit_record(actor=by, action="checklist.load", obj=template)
     return template, True
-
-
-def _user(by):
-    return by if getattr(by, "is_authenticated", False) else None
 
 
 @transaction.atomic

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from shian.registry.timeline import TimelineEvent, timeline_source
 
 from .choices import RectificationStatus, Result
-from .models import Inspection, Rectification
+from .models import Inspection, Rectification, RectificationStep
 
 _COLOURS = {Result.COMPLIANT: "green", Result.BASIC: "yellow", Result.NONCOMPLIANT: "red"}
 
@@ -32,11 +32,7 @@ def inspection_events(operator, user) -> Iterator[TimelineEvent]:
 def rectification_events(operator, user) -> Iterator[TimelineEvent]:
     """Every step of the rectification orders: issued, submitted, returned, closed."""
     orders = Rectification.objects.visible_to(user).filter(operator=operator)
-    steps = (
-        Rectification.steps.rel.related_model.objects.filter(rectification__in=orders)
-        .select_related("by")
-        .order_by("-at", "-id")
-    )
+    steps = RectificationStep.objects.filter(rectification__in=orders).select_related("by").order_by("-at", "-id")
     labels = {
         RectificationStatus.OPEN: _("Rectification ordered"),
         RectificationStatus.SUBMITTED: _("Fix reported by the business"),

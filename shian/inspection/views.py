@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shian.core.models import Evidence
+from shian.core.outcome import report
 from shian.registry.models import Operator
 
 from .choices import InspectionStatus, Outcome, RectificationStatus
@@ -180,12 +181,11 @@ def inspection_finish_view(request, pk):
 @permission_required("inspection.publish_inspection", raise_exception=True)
 def inspection_publish_view(request, pk):
     inspection = _inspection(request, pk)
-    try:
-        inspection_publish(inspection=inspection, by=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("The result is published on the business's public page."))
+    report(
+        request,
+        lambda: inspection_publish(inspection=inspection, by=request.user),
+        _("The result is published on the business's public page."),
+    )
     return redirect("inspection-detail", pk=inspection.pk)
 
 
@@ -281,12 +281,11 @@ def rectification_submit_view(request, pk):
     order = _order(request, pk)
     form = SubmitForm(request.POST)
     if form.is_valid():
-        try:
-            rectification_submit(order=order, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("Your fix was reported to the inspector."))
+        report(
+            request,
+            lambda: rectification_submit(order=order, by=request.user, **form.cleaned_data),
+            _("Your fix was reported to the inspector."),
+        )
     else:
         messages.error(request, _("Describe what was done."))
     return redirect("rectification-detail", pk=order.pk)
@@ -299,12 +298,11 @@ def rectification_verify_view(request, pk):
     order = _order(request, pk)
     form = VerifyForm(request.POST)
     if form.is_valid():
-        try:
-            rectification_verify(order=order, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("Verdict recorded."))
+        report(
+            request,
+            lambda: rectification_verify(order=order, by=request.user, **form.cleaned_data),
+            _("Verdict recorded."),
+        )
     else:
         messages.error(request, _("Choose accept or return."))
     return redirect("rectification-detail", pk=order.pk)

@@ -1,4 +1,3 @@
-from django.db.models import F, FilteredRelation, Q
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import permissions, serializers, status, viewsets
@@ -12,7 +11,7 @@ from shian.core.rules import region_contains
 from .choices import SpecialFood
 from .filtersets import OperatorFilterSet
 from .models import EDITABLE_FIELDS, Filing, Licence, Operator
-from .selectors import operator_list
+from .selectors import operator_list, with_risk_grade
 from .services import operator_create, operator_update
 
 WARNINGS_SCHEMA = inline_serializer(
@@ -145,10 +144,7 @@ class OperatorViewSet(viewsets.ReadOnlyModelViewSet):
     }
 
     def get_queryset(self):
-        operators = operator_list(user=self.request.user).annotate(
-            current_grade=FilteredRelation("risk_grades", condition=Q(risk_grades__is_current=True)),
-            risk_grade=F("current_grade__grade"),
-        )
+        operators = with_risk_grade(operator_list(user=self.request.user))
         return operators if self.action == "list" else operators.prefetch_related("licences", "filings")
 
     def get_serializer_class(self):

@@ -12,13 +12,18 @@ def operator_list(*, user) -> QuerySet[Operator]:
     return Operator.objects.visible_to(user).select_related("region")
 
 
+def with_risk_grade(operators: QuerySet[Operator]) -> QuerySet[Operator]:
+    """Operators with `risk_grade`, their current grade (None before the first): one left join on the one
+    current grade (the risk app's partial unique index)."""
+    current = FilteredRelation("risk_grades", condition=Q(risk_grades__is_current=True))
+    return operators.annotate(current_grade=current).annotate(risk_grade=F("current_grade__grade"))
+
+
 def operator_table(*, user) -> QuerySet[Operator]:
     """The operators the user may see with what the list page and its exports show: county, current risk grade
     (one left join on the one current grade), licences and filings (prefetched: two queries per page or per
     export chunk, not two per row)."""
-    current = FilteredRelation("risk_grades", condition=Q(risk_grades__is_current=True))
-    rows = operator_list(user=user).annotate(current_grade=current).annotate(risk_grade=F("current_grade__grade"))
-    return rows.prefetch_related(
+    return with_risk_grade(operator_list(user=user)).prefetch_related(
         Prefetch("licences", queryset=Licence.objects.order_by("expires_on", "number")),
         Prefetch("filings", queryset=Filing.objects.order_by("number")),
     )

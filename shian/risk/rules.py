@@ -72,6 +72,14 @@ class Assessment:
         return self.static + self.dynamic + self.credit
 
 
+def sc_food_category(number: str) -> str | None:
+    """The food category of an SC licence number: digits 2–3 of a food licence ("01"–"31"), "A" + digits 2–3 of
+    an additive licence [S: regulations.md §7.2]."""
+    if len(number) < 5 or not number.startswith("SC"):
+        return None
+    return number[3:5] if number[2] == "1" else f"A{number[3:5]}"
+
+
 def band(score: Decimal, bands: Iterable[tuple[str, Decimal | None]]) -> str:
     """Risk grade for a total score: the first band whose upper limit the score does not exceed (2016 trial
     measures, score bands [S]); the bands come from the rule-set file."""

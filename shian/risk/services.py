@@ -10,21 +10,19 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shian.core.bulk import insert_rows
-from shian.core.models import Region
+from shian.core.models import Region, signed_in
 from shian.core.services.audit import audit_record, audit_record_inserted, snapshot
-from shian.registry.choices import LicenceStatus
-from shian.registry.models import Licence, Operator
+from shian.registry.models import Operator
 
 from .choices import Grade, GradeBasis, RegradeStatus
 from .models import RegradeRun, RiskFact, RiskGrade, RuleSet
 from .rules import Assessment, assess
-from .ruleset import OPERATOR_FACTS, RuleSetError, RuleSetSpec, parse_ruleset
-from .selectors import ruleset_for
+from .ruleset import RuleSetError, RuleSetSpec, parse_ruleset
+from .selectors import operator_facts, ruleset_for
 from .sources import events_since, latest_inspections
 
 CHUNK = 2000
@@ -58,7 +56,7 @@ def ruleset_load(*, content: bytes, by=None) -> tuple[RuleSet, bool]:
             confidence=spec.confidence,
             content=content.decode("utf-8"),
             sha256=digest,
-            loaded_by=by if getattr(by, "is_authenticated", False) else None,
+            loaded_by=signed_in(by),
         )
         audit_record(
             actor=by,
@@ -81,42 +79,18 @@ def risk_fact_set(*, operator: Operator, key: str, value, by) -> RiskFact:
         return fact
     if fact is None:
         fact = RiskFact(operator=operator, key=key)
-    fact.value, fact.recorded_by = value, by if getattr(by, "is_authenticated", False) else None
+    fact.value, fact.recorded_by = value, signed_in(by)
     fact.save()
     audit_record(actor=by, action="risk.fact.set", obj=operator, before=before, after=snapshot(fact))
     return fact
 
 
-def sc_food_category(number: str) -> str | None:
-    """The food category of an SC licence number: digits 2–3 of a food licence ("01"–"31"), "A" + digits 2–3 of
-    an additive licence [S: regulations.md §7.2]."""
-    if len(number) < 5 or not number.startswith("SC"):
-        return None
-    return number[3:5] if number[2] == "1" else f"A{number[3:5]}"
-
-
-def operator_facts(operator_ids: list[int]) -> dict[int, dict]:
-    """The facts the static tables read, for many operators in three queries: the registry's own fields, the SC
-    food categories of their valid licences, and the facts recorded on their risk pages."""
-    facts = {
-        row["id"]: row
-        for row in Operator.objects.filter(pk__any_of=operator_ids)
-        .annotate(on_record_since=TruncDate("created_at"))
-        .values("id", "on_record_since", *OPERATOR_FACTS)
-    }
-    categories = defaultdict(list)
-    for operator_id, number in Licence.objects.filter(
-        operator_id__any_of=operator_ids, kind="SC", status=LicenceStatus.VALID
-    ).values_list("operator_id", "number"):
-        if (code := sc_food_category(number)) is not None:
-            categories[operator_id].append(code)
-    for operator_id, row in facts.items():
-        row["sc_food_category"] = categories.get(operator_id, [])
-    for operator_id, key, value in RiskFact.objects.filter(operator_id__any_of=operator_ids).values_list(
-        "operator_id", "key", "value"
-    ):
-        facts[operator_id].setdefault(key, value)
-    return facts
+@transaction.atomic
+def risk_facts_record(*, operator: Operator, facts: dict, by) -> RiskGrade:
+    """Record the facts a static table reads (from the risk page's form) and grade the operator again."""
+    for key, value in facts.items():
+        risk_fact_set(operator=operator, key=key, value=value, by=by)
+    return operator_regrade(operator=operator, by=by)
 
 
 def _assess_many(spec: RuleSetSpec, operator_ids: list[int], today: datetime.date) -> dict[int, Assessment]:
@@ -154,7 +128,7 @@ def _grade_row(operator_id: int, ruleset: RuleSet, result: Assessment, *, at, by
         "table": result.table,
         "points": [p.as_dict() for p in result.points],
         "is_current": True,
-        "graded_by_id": by.pk if getattr(by, "is_authenticated", False) else None,
+        "graded_by_id": by.pk if signed_in(by) else None,
         "run_id": run.pk if run else None,
     }
 
@@ -306,7 +280,7 @@ def regrade(
     unchanged, overridden, no_ruleset)."""
     today = today or timezone.localdate()
     if run is None:
-        run = RegradeRun.objects.create(region=region, requested_by=_user(by), status=RegradeStatus.RUNNING)
+        run = RegradeRun.objects.create(region=region, requested_by=signed_in(by), status=RegradeStatus.RUNNING)
     operators = Operator.objects.all() if region is None else Operator.objects.in_region(region.code)
     counties = operators.order_by("region_id").values_list("region_id", flat=True).distinct()
     totals = defaultdict(int)
@@ -331,10 +305,6 @@ def regrade(
         run.save(update_fields=["status", "counts", "finished_at"])
         audit_record(actor=by, action="risk.regrade", obj=run, before=before)
     return counts
-
-
-def _user(by):
-    return by if getattr(by, "is_authenticated", False) else None
 
 
 def regrade_run_create(*, region: Region | None, by) -> RegradeRun:

@@ -2,25 +2,23 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shian.core.models import Region
+from shian.core.outcome import report
 from shian.registry.models import Operator
 
 from .forms import FactsForm, OverrideForm
 from .models import RegradeRun, RiskFact, RiskGrade
-from .selectors import grade_history, ruleset_for
+from .selectors import grade_history, recorded_facts_table
 from .services import (
     grade_override,
     grade_override_lift,
-    operator_facts,
     operator_regrade,
     regrade_run_create,
-    risk_fact_set,
+    risk_facts_record,
 )
 
 
@@ -34,14 +32,11 @@ def operator_risk(request, pk):
     """An operator's grade with every point explained, its history, the recorded facts and the override."""
     operator = _operator(request, pk)
     current = RiskGrade.objects.current().filter(operator=operator).select_related("ruleset", "graded_by").first()
-    ruleset = current.ruleset if current else ruleset_for(operator.region_id, _today())
+    ruleset, table = recorded_facts_table(operator)
     facts_form = None
-    if ruleset is not None:
-        spec = ruleset.spec
+    if table is not None:
         values = dict(RiskFact.objects.filter(operator=operator).values_list("key", "value"))
-        table = spec.table_for(operator_facts([operator.pk])[operator.pk])
-        if table is not None and set(spec.facts_recorded) & {f.fact for f in table.factors}:
-            facts_form = FactsForm(table=table, recorded=set(spec.facts_recorded), values=values)
+        facts_form = FactsForm(table=table, recorded=set(ruleset.spec.facts_recorded), values=values)
     history = Paginator(grade_history(operator=operator, user=request.user), 20).get_page(request.GET.get("page"))
     context = {
         "operator": operator,
@@ -53,10 +48,6 @@ def operator_risk(request, pk):
         "override_form": OverrideForm(initial={"grade": current.grade if current else "B"}),
     }
     return render(request, "risk/operator_risk.html", context)
-
-
-def _today():
-    return timezone.localdate()
 
 
 def _parts(grade: RiskGrade | None) -> list[dict]:
@@ -97,17 +88,12 @@ def operator_regrade_view(request, pk):
 @permission_required("risk.change_riskfact", raise_exception=True)
 def operator_facts_view(request, pk):
     operator = _operator(request, pk)
-    current = RiskGrade.objects.current().filter(operator=operator).first()
-    ruleset = current.ruleset if current else ruleset_for(operator.region_id, _today())
-    if ruleset is None:
+    ruleset, table = recorded_facts_table(operator)
+    if table is None:
         raise PermissionDenied
-    table = ruleset.spec.table_for(operator_facts([operator.pk])[operator.pk])
     form = FactsForm(request.POST, table=table, recorded=set(ruleset.spec.facts_recorded), values={})
     if form.is_valid():
-        with transaction.atomic():
-            for key, value in form.facts().items():
-                risk_fact_set(operator=operator, key=key, value=value, by=request.user)
-            operator_regrade(operator=operator, by=request.user)
+        risk_facts_record(operator=operator, facts=form.facts(), by=request.user)
         messages.success(request, _("Facts recorded and the grade recomputed."))
     else:
         messages.error(request, _("The facts were not recorded: %(errors)s") % {"errors": form.errors.as_text()})
@@ -120,19 +106,15 @@ def operator_facts_view(request, pk):
 def operator_override_view(request, pk):
     operator = _operator(request, pk)
     if request.POST.get("lift"):
-        try:
-            grade_override_lift(operator=operator, by=request.user)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+        report(request, lambda: grade_override_lift(operator=operator, by=request.user), _("Grade set by hand lifted."))
         return redirect("operator-risk", pk=operator.pk)
     form = OverrideForm(request.POST)
     if form.is_valid():
-        try:
-            grade_override(operator=operator, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("Grade set by hand."))
+        report(
+            request,
+            lambda: grade_override(operator=operator, by=request.user, **form.cleaned_data),
+            _("Grade set by hand."),
+        )
     else:
         messages.error(request, _("Give a grade and the reason."))
     return redirect("operator-risk", pk=operator.pk)

@@ -7,7 +7,7 @@ from .notification import Notification
 from .region import Region
 from .scoping import Scope, ScopedManager, ScopedQuerySet
 from .token import ApiToken
-from .user import User
+from .user import User, signed_in
 
 __all__ = [
     "GENESIS_HASH",
@@ -26,4 +26,5 @@ __all__ = [
     "ScopedManager",
     "ScopedQuerySet",
     "User",
+    "signed_in",
 ]

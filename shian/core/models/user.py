@@ -65,3 +65,9 @@ class User(AbstractUser):
 
     def has_role(self, *roles: str) -> bool:
         return bool(self.roles & set(roles))
+
+
+def signed_in(user) -> "User | None":
+    """The user when a person or integration is signed in; None for the system, the CLI without --as, or an
+    anonymous visitor (what records store as "who")."""
+    return user if getattr(user, "is_authenticated", False) else None

@@ -9,7 +9,7 @@ from django.db import connection, models
 
 from ..bulk import insert_rows
 from ..context import client_ip_var, request_id_var, source_var
-from ..models import AuditEntry
+from ..models import AuditEntry, signed_in
 
 
 def json_value(value):
@@ -100,7 +100,7 @@ def audit_entry(
 
 def _context(actor) -> dict:
     """Who made the change and from where: the same for every entry of one request, job or command."""
-    actor = actor if getattr(actor, "is_authenticated", False) else None
+    actor = signed_in(actor)
     return {
         "actor": actor,
         "actor_label": actor.display_name if actor else "",

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
-from ..models import GENESIS_HASH, LedgerEntry, LedgerHead
+from ..models import GENESIS_HASH, LedgerEntry, LedgerHead, signed_in
 from .audit import json_value
 
 
@@ -78,7 +78,7 @@ def ledger_append_many(items: Iterable[LedgerItem]) -> list[LedgerEntry]:
     seq, prev_hash, entries = head.seq, head.hash, []
     for item in items:
         seq += 1
-        actor = item.actor if getattr(item.actor, "is_authenticated", False) else None
+        actor = signed_in(item.actor)
         entry = LedgerEntry(
             seq=seq,
             at=timezone.now(),

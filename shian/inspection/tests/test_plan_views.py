@@ -60,12 +60,15 @@ def test_an_unpublished_plan_is_not_public_and_another_county_cannot_see_it(clie
     client.force_login(world["head"])
     client.post(reverse("plan-list"), {"year": 2026})
     plan = InspectionPlan.objects.get()
+    client.post(reverse("plan-draw", args=[plan.pk, "inspectors"]), {"seed": "s"})
+    draw = plan.draws.get()
+    assert client.get(reverse("draw-record", args=[draw.pk])).status_code == 200
     client.logout()
     assert client.get(reverse("public-plan", args=[plan.pk])).status_code == 404
     outsider = RegulatorFactory(username="wz", agency=AgencyFactory(region=region("320506")))
     client.force_login(outsider)
     assert client.get(reverse("plan-detail", args=[plan.pk])).status_code == 404
-    assert client.get(reverse("draw-record", args=[1])).status_code == 404
+    assert client.get(reverse("draw-record", args=[draw.pk])).status_code == 404
 
 
 def test_an_inspector_cannot_draw_up_a_plan_or_draw(client, world):

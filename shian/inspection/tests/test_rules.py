@@ -17,6 +17,7 @@ from shian.inspection.rules import (
     repeat_blocked,
     required_inspections,
     risk_points,
+    years_before,
 )
 
 
@@ -143,3 +144,8 @@ def test_inspector_draw_balances_the_load():
     result = draw_inspectors(targets, inspectors, excluded={}, seed="balance")
     loads = [result.load[i.id] for i in inspectors]
     assert sum(loads) == 200 and max(loads) - min(loads) <= 1
+
+
+def test_two_years_before_a_leap_day_is_the_28th():
+    assert years_before(datetime.date(2028, 2, 29), 2) == datetime.date(2026, 2, 28)
+    assert years_before(datetime.date(2026, 12, 1), 2) == datetime.date(2024, 12, 1)

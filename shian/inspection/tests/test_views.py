@@ -1,13 +1,23 @@
 """Inspection and rectification pages, their PDFs and API: what each user may see and do."""
 
+import datetime
+
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from shian.core.services.tokens import api_token_create
 from shian.core.tests.factories import AgencyFactory, BusinessUserFactory, RegulatorFactory, region
+from shian.core.tests.test_evidence import PREMISES, photo
 from shian.inspection.choices import RectificationKind, RectificationStatus
-from shian.inspection.models import Rectification
-from shian.inspection.services import inspection_answer, inspection_finish, inspection_start, rectification_issue
+from shian.inspection.services import (
+    inspection_answer,
+    inspection_finish,
+    inspection_start,
+    order_evidence,
+    rectification_issue,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -112,13 +122,28 @@ def test_the_business_reports_and_the_inspector_returns_through_the_pages(
     assert order.status == RectificationStatus.RETURNED and order.verdict_reason == "照片模糊"
 
 
-def test_the_evidence_page_binds_a_photo_to_the_order(client, finished, owner):
+def test_the_evidence_page_binds_a_photo_to_the_order(client, finished, owner, media):
     _inspection, order = finished
     client.force_login(owner)
-    url = reverse("evidence-upload") + f"?subject=inspection.rectification:{order.pk}"
+    detail = reverse("rectification-detail", args=[order.pk])
+    url = reverse("evidence-upload") + f"?subject=inspection.rectification:{order.pk}&next={detail}"
     assert client.get(url).status_code == 200
-    other = Rectification.objects.exclude(pk=order.pk).first()
-    assert other is None
+    taken = timezone.localtime().replace(second=0, microsecond=0) - datetime.timedelta(minutes=5)
+    response = client.post(
+        url,
+        {
+            "file": SimpleUploadedFile("fix.jpg", photo(taken_at=taken, position=PREMISES), "image/jpeg"),
+            "face_photo": SimpleUploadedFile("face.jpg", photo(), "image/jpeg"),
+            "scene": "整改后的操作间",
+            "phone": owner.phone,
+            "captured_at": taken.strftime("%Y-%m-%dT%H:%M"),
+            "latitude": PREMISES[0],
+            "longitude": PREMISES[1],
+            "operator": order.operator_id,
+        },
+    )
+    assert response.status_code == 302 and response["Location"] == detail
+    assert [e.scene for e in order_evidence(order)] == ["整改后的操作间"]
     assert client.get(reverse("evidence-upload") + "?subject=inspection.rectification:999999").status_code == 404
     assert client.get(reverse("evidence-upload") + "?subject=core.user:1").status_code == 404
 
