@@ -8,7 +8,8 @@ the static tables read, and N × per-operator finished full inspections spread o
 non-compliant, with its failed points).
 
 Timed:
-- `regrade(region=江苏)`: the bulk regrade as `shian risk regrade` runs it, from no grades (every grade written);
+- `regrade(region=江苏)`: the bulk regrade as `shian risk regrade` runs it (on PostgreSQL, the rule-set compiled
+  to one query: `shian/risk/sql.py`), from no grades (every grade written);
 - a second full regrade with nothing changed (every grade compared, none written);
 - baseline: a per-operator ORM loop (the operator, its latest full inspection and its events read one query
   at a time, one grade saved at a time) over a 10,000-operator subset, scaled to N. Ratio = baseline / bulk.

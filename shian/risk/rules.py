@@ -102,6 +102,13 @@ def _number(value) -> Decimal | None:
     return number if number.is_finite() else None
 
 
+def bracket_span(lower: Decimal | None, upper: Decimal | None) -> str:
+    """How a range bracket is written in a grade's basis."""
+    if upper is None:
+        return f"> {lower}"
+    return f"≤ {upper}" if lower is None else f"{lower} < x ≤ {upper}"
+
+
 def factor_points(factor: Factor, value) -> tuple[Decimal, str]:
     """Points of one static factor for the fact's value, and the basis in words. A missing fact scores 0
     ("缺项计0分", table 1-3 note [S])."""
@@ -114,13 +121,7 @@ def factor_points(factor: Factor, value) -> tuple[Decimal, str]:
         lower = None
         for bracket in factor.brackets:
             if bracket.max is None or number <= bracket.max:
-                if bracket.max is None:
-                    span = f"> {lower}"
-                elif lower is None:
-                    span = f"≤ {bracket.max}"
-                else:
-                    span = f"{lower} < x ≤ {bracket.max}"
-                return bracket.points, f"{number.normalize():f}（{span}）"
+                return bracket.points, f"{number.normalize():f}（{bracket_span(lower, bracket.max)}）"
             lower = bracket.max
     values = value if isinstance(value, list | tuple) else ([] if value in (None, "") else [value])
     if not values:

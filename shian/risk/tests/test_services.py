@@ -8,12 +8,12 @@ from decimal import Decimal
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.db import connection
 
 from shian.core.models import AuditEntry
 from shian.core.tests.factories import BusinessUserFactory, region
 from shian.registry.models import Licence, Operator
 from shian.registry.tests.factories import MembershipFactory, OperatorFactory
-from shian.risk import sources
 from shian.risk.models import RegradeRun, RiskFact, RiskGrade, RuleSet
 from shian.risk.rules import RiskEvent, sc_food_category
 from shian.risk.ruleset import RuleSetError
@@ -52,16 +52,6 @@ SELLER = {
 def fast_passwords(settings):
     """Users made here never log in: skip Argon2's third of a second each."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def cn2016(db) -> RuleSet:
-    return ruleset_load(content=shipped_bytes("cn-2016"))[0]
-
-
-@pytest.fixture
-def cn2022(db) -> RuleSet:
-    return ruleset_load(content=shipped_bytes("cn-2022"))[0]
 
 
 def variant(name: str, /, **changes: str) -> bytes:
@@ -253,19 +243,6 @@ def test_no_rule_set_in_force_is_a_validation_error(cn2022, inspector):
 # --- events from other modules -----------------------------------------------------------------------------
 
 
-@pytest.fixture
-def record(monkeypatch):
-    """Risk events of a fake supervision record, through the providers' interface (`sources.event_source`)."""
-    sources._discover()  # the real providers first, so that the list patched below is complete
-    events: list[RiskEvent] = []
-
-    def provider(operator_ids, since):
-        return [e for e in events if e.operator_id in operator_ids and e.on >= since]
-
-    monkeypatch.setattr(sources, "_events", [*sources._events, provider])
-    return events
-
-
 def test_events_of_the_record_move_credit_and_grade(cn2022, inspector, record):
     operator = OperatorFactory(region=region("340102"), **SELLER)
     record += [
@@ -452,7 +429,8 @@ def test_a_bulk_regrade_in_chunks(cn2016, inspector, monkeypatch):
     done = []
     counts = regrade(region=region("320508"), by=inspector, today=TODAY, progress=done.append)
     assert counts == {"graded": 5, "changed": 5, "unchanged": 0, "overridden": 0}
-    assert done == [2, 2, 1]
+    # PostgreSQL grades a rule-set's counties in one statement; elsewhere a chunk at a time
+    assert done == ([5] if connection.vendor == "postgresql" else [2, 2, 1])
     assert RiskGrade.objects.current().count() == len(operators)
 
 
