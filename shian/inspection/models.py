@@ -269,8 +269,14 @@ class Inspection(models.Model):
         ordering = ["-started_at", "-id"]
         permissions = [("publish_inspection", _("Can publish inspection results"))]
         indexes = [
-            models.Index(fields=["operator", "-finished_at"], name="inspection_operator_idx"),
+            models.Index(fields=["operator", "-finished_at", "-id"], name="inspection_newest_idx"),
             models.Index(fields=["status", "publish_by"], name="inspection_publish_idx"),
+            # the rare inspections that move a risk grade besides 不符合 (risk_sources.inspection_events)
+            models.Index(
+                fields=["operator"],
+                condition=models.Q(obstructed=True) | models.Q(stop_order=True),
+                name="inspection_grade_event_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

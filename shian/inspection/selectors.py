@@ -64,7 +64,7 @@ def rectifications_for(*, user) -> QuerySet[Rectification]:
 
 def newest_per_operator(inspections: QuerySet[Inspection], *fields: str) -> dict[int, dict]:
     """Each operator's newest finished inspection among `inspections`, as a dict of `fields` plus its `id` and
-    its local date `on`: one row per operator on PostgreSQL (DISTINCT ON over the (operator, -finished_at)
+    its local date `on`: one row per operator on PostgreSQL (DISTINCT ON over the (operator, -finished_at, -id)
     index), the first of each operator's rows elsewhere."""
     newest_first = inspections.filter(status=InspectionStatus.FINISHED).order_by("operator_id", "-finished_at", "-id")
     if connection.vendor == "postgresql":

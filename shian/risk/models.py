@@ -96,12 +96,21 @@ class RiskGradeQuerySet(ScopedQuerySet):
 class RiskGrade(models.Model):
     """A risk grade (A–D) given to an operator: its scores, the rule-set version, every point with its basis,
     and how it was set (computed, or by hand with a reason). The newest is current; the older ones are the
-    operator's grade history. A new grade is written only when the result changes."""
+    operator's grade history. A new grade is written only when the result changes. Written a province at a time
+    by the bulk regrade from ids read in the same statement: its references are kept by the ORM's on_delete,
+    without database foreign keys that would check every row again at commit (as `PlanTarget`)."""
 
     operator = models.ForeignKey(
-        "registry.Operator", verbose_name=_("food business"), on_delete=models.CASCADE, related_name="risk_grades"
+        "registry.Operator",
+        verbose_name=_("food business"),
+        on_delete=models.CASCADE,
+        related_name="risk_grades",
+        db_index=False,  # risk_grade_history_idx starts with it
+        db_constraint=False,
     )
-    ruleset = models.ForeignKey(RuleSet, verbose_name=_("rule-set"), on_delete=models.PROTECT, related_name="+")
+    ruleset = models.ForeignKey(
+        RuleSet, verbose_name=_("rule-set"), on_delete=models.PROTECT, related_name="+", db_constraint=False
+    )
     graded_at = models.DateTimeField(_("graded at"))
     static_score = models.DecimalField(_("static score"), max_digits=5, decimal_places=1)
     dynamic_score = models.DecimalField(_("dynamic score"), max_digits=5, decimal_places=1)
@@ -131,6 +140,7 @@ class RiskGrade(models.Model):
         on_delete=models.SET_NULL,
         related_name="grades",
         db_index=False,
+        db_constraint=False,
     )
 
     scope = Scope(region="operator__region", operator="operator")

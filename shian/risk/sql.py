@@ -127,14 +127,15 @@ def _number(q: _Query, value: str, kind: str) -> str:
 def _range(q: _Query, factor: Factor, value: str, kind: str) -> str:
     number = _number(q, value, kind)
     whens, lower = [], None
+    n = number if kind == "number" else "n"  # a column is read in place, anything else parsed once
     for bracket in factor.brackets:
         span = bracket_span(lower, bracket.max)
-        condition = "TRUE" if bracket.max is None else f"n <= {q.p(bracket.max, 'numeric')}"
-        basis = f"trim_scale(n)::text || {q.text(f'（{span}）')}"
+        condition = "TRUE" if bracket.max is None else f"{n} <= {q.p(bracket.max, 'numeric')}"
+        basis = f"trim_scale({n})::text || {q.text(f'（{span}）')}"
         whens.append(f"WHEN {condition} THEN ARRAY[{q.text(bracket.points)}, {basis}]")
         lower = bracket.max
-    cases = f"CASE WHEN n IS NULL THEN {_UNRECORDED} {' '.join(whens)} ELSE {_UNRECORDED} END"
-    return f"(SELECT {cases} FROM (SELECT {number}) x(n))"
+    cases = f"CASE WHEN {n} IS NULL THEN {_UNRECORDED} {' '.join(whens)} ELSE {_UNRECORDED} END"
+    return cases if kind == "number" else f"(SELECT {cases} FROM (SELECT {number}) x(n))"
 
 
 def _values(value: str) -> str:
@@ -213,11 +214,11 @@ class Sql(str):
     """An SQL expression among the fields of a point (any other field is a constant)."""
 
 
-def _point(q: _Query, *fields) -> str:
+def _point(q: _Query, *fields, present: str = "") -> str:
     """One point (part, key, label, points, basis) as JSON text: the constant fields travel written out, each
-    expression is quoted by `to_json`. NULL when an expression is NULL, which leaves it out of a `_listed` list.
-    (Points are put together as text and read as jsonb once per grade: building jsonb piece by piece costs
-    several times as much.)"""
+    expression is quoted by `to_json`, all joined by one `concat`. NULL unless `present` holds, which leaves it
+    out of a `_listed` list. (Points are put together as text and read as jsonb once per grade: building jsonb
+    piece by piece, or text by `||`, costs several times as much.)"""
     pieces, written = [], ""
     for i, (name, value) in enumerate(zip(("part", "key", "label", "points", "basis"), fields, strict=True)):
         written += ("{" if i == 0 else ",") + f'"{name}":'
@@ -227,7 +228,8 @@ def _point(q: _Query, *fields) -> str:
         else:
             written += json.dumps(str(value), ensure_ascii=False)
     pieces.append(q.text(written + "}"))
-    return "(" + " || ".join(pieces) + ")"
+    point = f"concat({', '.join(pieces)})"
+    return f"CASE WHEN {present} THEN {point} END" if present else point
 
 
 def _constant(q: _Query, point: Point) -> str:
@@ -253,7 +255,15 @@ def _static(q: _Query, spec: RuleSetSpec) -> tuple[str, str, str]:
         total = " + ".join(f"coalesce({c}[1]::numeric, 0)" for c in cells) or "0"
         scores.append(f"WHEN {index} THEN LEAST({total}, {q.p(table.max, 'numeric')})")
         listed = [  # a factor that does not apply is NULL, and so is its point
-            _point(q, "static", factor.key, factor.label, Sql(f"{cell}[1]"), Sql(f"{cell}[2]"))
+            _point(
+                q,
+                "static",
+                factor.key,
+                factor.label,
+                Sql(f"{cell}[1]"),
+                Sql(f"{cell}[2]"),
+                present=f"{cell} IS NOT NULL",
+            )
             for cell, factor in zip(cells, table.factors, strict=True)
         ]
         points.append(f"WHEN {index} THEN {_listed(listed)}")
@@ -344,7 +354,15 @@ def _adjusted(q: _Query, spec: RuleSetSpec, today: datetime.date) -> tuple[str, 
         levels = ", ".join(f"CASE WHEN g.raise{i} IS NOT NULL THEN {rule.levels} ELSE 0 END" for i, rule in raises)
         raise_by = f"GREATEST(0, {levels})"
     points = [  # NULL without events
-        _point(q, "adjustment", Sql(f"'raise:' || g.raise{i}_kind"), rule.label, rule.levels, Sql(f"g.raise{i}"))
+        _point(
+            q,
+            "adjustment",
+            Sql(f"'raise:' || g.raise{i}_kind"),
+            rule.label,
+            rule.levels,
+            Sql(f"g.raise{i}"),
+            present=f"g.raise{i} IS NOT NULL",
+        )
         for i, rule in raises
     ]
     lower_by, lower_points = [], []
@@ -437,15 +455,12 @@ def grades_sql(spec: RuleSetSpec, *, counties: list[str], today: datetime.date, 
     bases, items = _NO_BASES, _NO_ITEMS
     if dynamic:
         bases, items = q.inline(dynamic[0], dynamic[1]), q.inline(dynamic[2], dynamic[3])
-    withs.append(  # sources.latest_inspections
-        f"d AS (SELECT DISTINCT ON (b.operator_id) b.* FROM ({bases}) b JOIN ops ON ops.id = b.operator_id "
-        "ORDER BY b.operator_id, b.at DESC, b.basis_id DESC, b.source)"
-    )
     item = _point(q, "dynamic", Sql("'item:' || i.code"), Sql("i.text"), Sql("i.points"), "不符合")
-    withs.append(
-        f'fi AS (SELECT d.operator_id, string_agg({item}, \',\' ORDER BY i."order", i.code COLLATE "C") AS points '
-        "FROM d "
-        f"JOIN ({items}) i ON i.basis_id = d.basis_id AND i.source = d.source GROUP BY d.operator_id)"
+    inspections = (  # sources.latest_inspections: one index probe per operator, then its failed items
+        f" LEFT JOIN LATERAL (SELECT b.* FROM ({bases}) b WHERE b.operator_id = f.id "
+        "ORDER BY b.at DESC, b.basis_id DESC, b.source LIMIT 1) d ON TRUE "
+        f'LEFT JOIN LATERAL (SELECT string_agg({item}, \',\' ORDER BY i."order", i.code COLLATE "C") AS points '
+        f"FROM ({items}) i WHERE i.basis_id = d.basis_id AND i.source = d.source) fi ON TRUE"
     )
     events = events_sql()
     event_columns = _event_columns(q, spec, today)
@@ -469,8 +484,7 @@ def grades_sql(spec: RuleSetSpec, *, counties: list[str], today: datetime.date, 
     scored = (
         f"SELECT f.id AS operator_id, f.on_record_since, d.operator_id IS NOT NULL AS inspected{event_names}, "
         f'{table} AS "table", {static} AS static_score, {dynamic_score} AS dynamic_score, {credit} AS credit_score, '
-        f"{_listed([static_points, dynamic_points, credit_points])} AS points FROM ({factors}) f "
-        "LEFT JOIN d ON d.operator_id = f.id LEFT JOIN fi ON fi.operator_id = f.id "
+        f"{_listed([static_points, dynamic_points, credit_points])} AS points FROM ({factors}) f{inspections} "
         "LEFT JOIN ev ON ev.operator_id = f.id OFFSET 0"
     )
     banded = (
