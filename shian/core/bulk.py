@@ -1,5 +1,7 @@
 """Inserting many new rows at once: PostgreSQL's COPY where it is the database, `bulk_create` elsewhere."""
 
+import json
+
 from django.db import connections, router
 from django.utils import timezone
 
@@ -33,16 +35,29 @@ def insert_rows(model, rows: list[dict], *, batch_size: int = 2000) -> None:
         return
     _draw_keys(connection, model, rows)
     prepared = [
-        (field.attname, field if field.get_internal_type() == "JSONField" else None) for field in meta.concrete_fields
+        (field.attname, _json_text(field) if field.get_internal_type() == "JSONField" else None)
+        for field in meta.concrete_fields
     ]
     _copy(
         connection,
         model,
-        (
-            [row[name] if json is None else json.get_db_prep_save(row[name], connection) for name, json in prepared]
-            for row in rows
-        ),
+        ([row[name] if text is None else text(row[name]) for name, text in prepared] for row in rows),
     )
+
+
+def _json_text(field):
+    """A JSON field's values as the JSON text COPY reads, as Django writes them (the field's encoder). The same
+    object in many rows (a list of reasons shared by thousands) is written once."""
+    written: dict[int, tuple[object, str]] = {}
+
+    def text(value):
+        if value is None:
+            return None
+        if id(value) not in written:  # the value is kept with its text, so its id is not reused meanwhile
+            written[id(value)] = (value, json.dumps(value, cls=field.encoder))
+        return written[id(value)][1]
+
+    return text
 
 
 def _constant(value):

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -60,12 +60,14 @@ def plan_create(*, region: Region, year: int, by, title: str = "") -> Inspection
         Operator.objects.in_region(region.code)
         .filter(status=OperatorStatus.OPERATING)
         .order_by("pk")
-        .values_list("pk", "region_id", "category", "special_foods")
+        .annotate(makes_special_foods=ExpressionWrapper(~Q(special_foods=[]), output_field=BooleanField()))
+        .values_list("pk", "region_id", "category", "makes_special_foods")
     )
     grades = dict(RiskGrade.objects.current().in_region(region.code).values_list("operator_id", "grade"))
     full = Inspection.objects.in_region(region.code).filter(full=True)
     last_full = {pk: row["on"] for pk, row in newest_per_operator(full).items()}
     specs: dict[str, object] = {}
+    shared: dict[tuple, list[str]] = {}  # identical reasons share one list, written once (`insert_rows`)
     rows = []
     for pk, county, category, special_foods in operators:
         if county not in specs:
@@ -73,7 +75,7 @@ def plan_create(*, region: Region, year: int, by, title: str = "") -> Inspection
             specs[county] = ruleset.spec if ruleset else None
         spec, grade = specs[county], grades.get(pk, "")
         due = full_inspection_due(last_full.get(pk), year)
-        reasons = key_target_reasons(category=category, special_foods=special_foods or [], grade=grade)
+        reasons = key_target_reasons(category=category, special_foods=special_foods, grade=grade)
         if spec is not None and grade:
             frequency = spec.frequency[grade]
             required = required_inspections(
@@ -93,7 +95,7 @@ def plan_create(*, region: Region, year: int, by, title: str = "") -> Inspection
                 "required": required,
                 "full_due": due,
                 "key_target": key,
-                "reasons": reasons,
+                "reasons": shared.setdefault(tuple(reasons), reasons),
                 "drawn": key or required > 0,
                 "inspector_1_id": None,
                 "inspector_2_id": None,

@@ -94,6 +94,15 @@ def test_a_plan_requires_inspections_by_grade_and_the_two_year_rule(county_plan_
         plan_create(region=region("320508"), year=2026, by=None)
 
 
+def test_a_producer_of_special_foods_is_a_key_target(checklists, national):
+    special = OperatorFactory(category="production", special_foods=["health_food"])
+    plain = OperatorFactory(category="production", special_foods=[])
+    plan = plan_create(region=region("320508"), year=2026, by=None)
+    targets = {t.operator_id: t for t in plan.targets.all()}
+    assert targets[special.pk].key_target and "special_food_producer" in targets[special.pk].reasons
+    assert "special_food_producer" not in targets[plain.pk].reasons
+
+
 def test_the_inspector_draw_is_recorded_and_reproducible(county_plan_world):
     people = county_plan_world["inspectors"]
     operators = county_plan_world["operators"]

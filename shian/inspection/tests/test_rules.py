@@ -50,13 +50,13 @@ def test_risk_points_count_failed_and_applicable_items_not_the_inapplicable():
 @pytest.mark.parametrize(
     ("category", "special", "grade", "reasons"),
     [
-        ("production", ["health_food"], "A", ["special_food_producer"]),
-        ("production", [], "C", ["producer_c_d"]),
-        ("production", [], "B", []),
-        ("sales", [], "C", []),
-        ("sales", [], "D", ["grade_d"]),
-        ("central_kitchen", [], "A", ["central_kitchen_or_group_meal"]),
-        ("group_meal", [], "D", ["grade_d", "central_kitchen_or_group_meal"]),
+        ("production", True, "A", ["special_food_producer"]),
+        ("production", False, "C", ["producer_c_d"]),
+        ("production", False, "B", []),
+        ("sales", False, "C", []),
+        ("sales", False, "D", ["grade_d"]),
+        ("central_kitchen", False, "A", ["central_kitchen_or_group_meal"]),
+        ("group_meal", False, "D", ["grade_d", "central_kitchen_or_group_meal"]),
     ],
 )
 def test_key_targets_of_order_49_article_22(category, special, grade, reasons):
