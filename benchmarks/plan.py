@@ -144,7 +144,7 @@ def settle() -> None:
 def orm_loop(city, operator_ids: list[int], year: int) -> None:
     """The baseline: one operator at a time, as a first version would write it."""
     from shian.core.models import User
-    from shian.inspection.models import Inspection, InspectionPlan, PlanTarget, Recusal
+    from shian.inspection.models import Inspection, InspectionPlan, PlanTarget, Recusal, TargetPair
     from shian.inspection.rules import full_inspection_due, required_inspections
     from shian.registry.models import Operator
     from shian.risk.models import RiskGrade
@@ -166,15 +166,10 @@ def orm_loop(city, operator_ids: list[int], year: int) -> None:
             if u.pk not in banned
         ]
         pair = rng.sample(eligible, 2)
-        PlanTarget.objects.create(
-            plan=plan,
-            operator=operator,
-            grade=grade.grade if grade else "",
-            required=required,
-            full_due=due,
-            inspector_1_id=pair[0],
-            inspector_2_id=pair[1],
+        target = PlanTarget.objects.create(
+            plan=plan, operator=operator, grade=grade.grade if grade else "", required=required, full_due=due
         )
+        TargetPair.objects.create(target=target, inspector_1_id=pair[0], inspector_2_id=pair[1])
 
 
 def main() -> None:
@@ -187,6 +182,7 @@ def main() -> None:
 
     from django.utils import timezone
 
+    from shian.inspection.models import TargetPair
     from shian.inspection.planning import draw_replay, plan_create, plan_draw_inspectors
     from shian.inspection.services import checklist_load
     from shian.risk.services import ruleset_load
@@ -208,7 +204,7 @@ def main() -> None:
     figures["targets"] = plan.targets.count()
     figures["pairs"] = len(draw.result["pairs"])
     figures["unassigned"] = len(draw.result["unassigned"])
-    assert all(t.inspector_1_id != t.inspector_2_id for t in plan.targets.exclude(inspector_1=None)[:1000])
+    assert all(p.inspector_1_id != p.inspector_2_id for p in TargetPair.objects.filter(target__plan=plan)[:1000])
     with timer(figures, "replay_s"):
         figures["replay_equal"] = draw_replay(draw) == draw.result
 

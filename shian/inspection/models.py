@@ -163,26 +163,6 @@ class PlanTarget(models.Model):
     key_target = models.BooleanField(_("key target"), default=False)
     reasons = models.JSONField(_("reasons"), default=list)
     drawn = models.BooleanField(_("drawn"), default=True)
-    inspector_1 = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("inspector"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        db_index=False,
-        db_constraint=False,
-    )
-    inspector_2 = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("second inspector"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        db_index=False,
-        db_constraint=False,
-    )
 
     scope = Scope(region="operator__region", operator="operator")
     objects = ScopedManager()
@@ -192,13 +172,52 @@ class PlanTarget(models.Model):
         verbose_name_plural = _("plan targets")
         ordering = ["plan_id", "operator_id"]
         constraints = [models.UniqueConstraint(fields=["plan", "operator"], name="inspection_target_unique")]
-        indexes = [
-            models.Index(fields=["inspector_1", "plan"], name="inspection_target_insp1_idx"),
-            models.Index(fields=["inspector_2", "plan"], name="inspection_target_insp2_idx"),
-        ]
 
     def __str__(self) -> str:
         return f"{self.plan_id}/{self.operator_id}"
+
+
+class TargetPair(models.Model):
+    """The two inspectors the latest inspector draw gave a plan target (双随机). Kept apart from the target so
+    that a draw writes a city's pairs as new rows rather than rewriting every target; a new draw replaces
+    them."""
+
+    target = models.OneToOneField(
+        PlanTarget,
+        verbose_name=_("plan target"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="pair",
+        db_constraint=False,  # written from the targets read in the same transaction, as PlanTarget's references
+    )
+    inspector_1 = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("inspector"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
+    )
+    inspector_2 = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("second inspector"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
+    )
+
+    scope = Scope(region="target__operator__region", operator="target__operator")
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("drawn pair")
+        verbose_name_plural = _("drawn pairs")
+
+    def __str__(self) -> str:
+        return f"{self.target_id}: {self.inspector_1_id}, {self.inspector_2_id}"
 
 
 class InspectionQuerySet(ScopedQuerySet):

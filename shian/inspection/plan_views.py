@@ -97,7 +97,7 @@ def _progress(plan: InspectionPlan) -> dict:
         required=Sum("required"),
         key=Count("pk", filter=Q(key_target=True)),
         full_due=Count("pk", filter=Q(full_due=True)),
-        assigned=Count("pk", filter=Q(inspector_1__isnull=False)),
+        assigned=Count("pair"),
         done=Count("inspections", filter=Q(inspections__status=InspectionStatus.FINISHED)),
     )
     totals["pool"] = plan.targets.filter(drawn=False).count()
@@ -110,14 +110,14 @@ def _progress(plan: InspectionPlan) -> dict:
 @permission_required("inspection.view_inspectionplan", raise_exception=True)
 def plan_detail(request, pk):
     plan = _plan(request, pk)
-    targets = plan.targets.filter(drawn=True).select_related("operator", "inspector_1", "inspector_2")
+    targets = plan.targets.filter(drawn=True).select_related("operator", "pair__inspector_1", "pair__inspector_2")
     show = request.GET.get("show", "")
     if show == "key":
         targets = targets.filter(key_target=True)
     elif show == "unassigned":
-        targets = targets.filter(inspector_1__isnull=True)
+        targets = targets.filter(pair__isnull=True)
     elif show == "mine":
-        targets = targets.filter(Q(inspector_1=request.user) | Q(inspector_2=request.user))
+        targets = targets.filter(Q(pair__inspector_1=request.user) | Q(pair__inspector_2=request.user))
     targets = targets.annotate(
         done=Count("inspections", filter=Q(inspections__status=InspectionStatus.FINISHED))
     ).order_by("operator__name", "pk")
@@ -190,11 +190,11 @@ def my_tasks(request):
     targets = (
         PlanTarget.objects.visible_to(request.user)
         .filter(
-            Q(inspector_1=request.user) | Q(inspector_2=request.user),
+            Q(pair__inspector_1=request.user) | Q(pair__inspector_2=request.user),
             plan__year=year,
             plan__status=PlanStatus.PUBLISHED,
         )
-        .select_related("operator", "plan", "inspector_1", "inspector_2")
+        .select_related("operator", "plan", "pair__inspector_1", "pair__inspector_2")
         .annotate(done=Count("inspections", filter=Q(inspections__status=InspectionStatus.FINISHED)))
         .order_by("-key_target", "operator__name")
     )

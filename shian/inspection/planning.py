@@ -8,7 +8,7 @@ import secrets
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,7 +25,7 @@ from shian.risk.models import RiskGrade
 from shian.risk.selectors import ruleset_for
 
 from .choices import DrawKind, PlanStatus
-from .models import Draw, Inspection, InspectionPlan, PlanTarget, Recusal
+from .models import Draw, Inspection, InspectionPlan, PlanTarget, Recusal, TargetPair
 from .rules import (
     Inspector,
     draw_inspectors,
@@ -97,8 +97,6 @@ def plan_create(*, region: Region, year: int, by, title: str = "") -> Inspection
                 "key_target": key,
                 "reasons": shared.setdefault(tuple(reasons), reasons),
                 "drawn": key or required > 0,
-                "inspector_1_id": None,
-                "inspector_2_id": None,
             }
         )
     insert_rows(PlanTarget, rows)
@@ -187,9 +185,10 @@ def plan_draw_inspectors(*, plan: InspectionPlan, by, seed: str | None = None) -
     The pool (targets with their county, inspectors with their region, exclusions) is recorded with the seed."""
     _require_draft(plan)
     seed = _seed(seed)
-    targets = list(
-        plan.targets.filter(drawn=True).order_by("operator_id").values_list("operator_id", "operator__region_id")
+    rows = (
+        plan.targets.filter(drawn=True).order_by("operator_id").values_list("pk", "operator_id", "operator__region_id")
     )
+    targets = [(operator_id, county) for _pk, operator_id, county in rows]
     inspectors = plan_inspectors(plan)
     excluded = _last_inspectors(plan)
     drawn = {t[0] for t in targets}
@@ -208,7 +207,7 @@ def plan_draw_inspectors(*, plan: InspectionPlan, by, seed: str | None = None) -
         "excluded": {str(k): sorted(v) for k, v in sorted(excluded.items())},
     }
     pairs = [[operator_id, a, b] for operator_id, (a, b) in sorted(outcome.pairs.items())]
-    _store_pairs(plan, pairs)
+    _store_pairs(plan, pairs, {operator_id: pk for pk, operator_id, _county in rows})
     draw = Draw.objects.create(
         plan=plan,
         kind=DrawKind.INSPECTORS,
@@ -227,35 +226,13 @@ def plan_draw_inspectors(*, plan: InspectionPlan, by, seed: str | None = None) -
     return draw
 
 
-def _store_pairs(plan: InspectionPlan, pairs: list[list[int]]) -> None:
-    """Write each target's pair: COPY into a temporary table and one UPDATE joined to it on PostgreSQL, batched
-    updates elsewhere."""
-    if plan.draws.filter(kind=DrawKind.INSPECTORS).exists():  # a new draw replaces the last one's pairs
-        plan.targets.exclude(inspector_1=None).update(inspector_1=None, inspector_2=None)
-    if not pairs:
-        return
-    if connection.vendor == "postgresql":
-        table = PlanTarget._meta.db_table
-        with connection.wrap_database_errors, connection.cursor() as cursor:
-            cursor.execute(
-                "CREATE TEMP TABLE IF NOT EXISTS shian_drawn_pairs (operator_id bigint, a bigint, b bigint) "
-                "ON COMMIT DELETE ROWS"
-            )
-            cursor.execute("TRUNCATE shian_drawn_pairs")
-            with cursor.copy("COPY shian_drawn_pairs FROM STDIN") as copy:
-                for row in pairs:
-                    copy.write_row(row)
-            cursor.execute(
-                f"UPDATE {table} t SET inspector_1_id = p.a, inspector_2_id = p.b FROM shian_drawn_pairs p "
-                "WHERE t.plan_id = %s AND t.operator_id = p.operator_id",
-                [plan.pk],
-            )
-        return
-    by_operator = {operator_id: (a, b) for operator_id, a, b in pairs}
-    targets = list(plan.targets.filter(operator_id__any_of=list(by_operator)).only("pk", "operator_id"))
-    for target in targets:
-        target.inspector_1_id, target.inspector_2_id = by_operator[target.operator_id]
-    PlanTarget.objects.bulk_update(targets, ["inspector_1", "inspector_2"], batch_size=2000)
+def _store_pairs(plan: InspectionPlan, pairs: list[list[int]], targets: dict[int, int]) -> None:
+    """Replace the plan's drawn pairs (`targets`: operator → plan target)."""
+    TargetPair.objects.filter(target__plan=plan).delete()
+    insert_rows(
+        TargetPair,
+        [{"target_id": targets[operator_id], "inspector_1_id": a, "inspector_2_id": b} for operator_id, a, b in pairs],
+    )
 
 
 def draw_replay(draw: Draw) -> object:

@@ -33,26 +33,26 @@ def test_a_head_draws_up_draws_and_publishes_a_plan(client, world):
     client.post(reverse("plan-draw", args=[plan.pk, "inspectors"]), {"seed": "abc"})
     page = client.get(reverse("plan-detail", args=[plan.pk])).content.decode()
     assert 'data-testid="draw-verified"' in page and "abc" in page
-    assert all(t.inspector_1_id and t.inspector_2_id for t in plan.targets.all())
+    assert all(t.pair.inspector_1_id and t.pair.inspector_2_id for t in plan.targets.all())
     record = client.get(reverse("draw-record", args=[plan.draws.get().pk])).json()
     assert record["seed"] == "abc" and sum(map(len, record["pool"]["targets"].values())) == 6
     client.post(reverse("plan-publish", args=[plan.pk]))
     plan.refresh_from_db()
     assert plan.status == "published"
     # an inspector finds their tasks and a routine inspection counts for the plan
-    target = plan.targets.select_related("inspector_1").first()
-    client.force_login(target.inspector_1)
+    target = plan.targets.select_related("pair__inspector_1").first()
+    client.force_login(target.pair.inspector_1)
     tasks = client.get(reverse("plan-my-tasks")).content.decode()
     assert target.operator.name in tasks
     client.post(
         reverse("inspection-new", args=[target.operator_id]),
-        {"kind": "routine", "inspectors": [target.inspector_2_id]},
+        {"kind": "routine", "inspectors": [target.pair.inspector_2_id]},
     )
     assert target.inspections.count() == 1
     # the public sees the plan and the draws' seeds, not the inspectors
     client.logout()
     public = client.get(reverse("public-plan", args=[plan.pk])).content.decode()
-    assert "abc" in public and target.inspector_1.real_name not in public
+    assert "abc" in public and target.pair.inspector_1.real_name not in public
     assert plan.title in client.get(reverse("public-plans")).content.decode()
 
 

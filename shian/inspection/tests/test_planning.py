@@ -113,19 +113,25 @@ def test_the_inspector_draw_is_recorded_and_reproducible(county_plan_world):
     assert draw_replay(draw) == draw.result
     eligible = {p.pk for p in people} | {county_plan_world["city"].pk}
     for target in plan.targets.all():
-        pair = {target.inspector_1_id, target.inspector_2_id}
+        pair = {target.pair.inspector_1_id, target.pair.inspector_2_id}
         assert len(pair) == 2 and pair <= eligible
         assert county_plan_world["elsewhere"].pk not in pair
     first = plan.targets.get(operator=operators[0])
-    assert people[0].pk not in {first.inspector_1_id, first.inspector_2_id}
+    assert people[0].pk not in {first.pair.inspector_1_id, first.pair.inspector_2_id}
     loads = {}
     for target in plan.targets.all():
-        for person in (target.inspector_1_id, target.inspector_2_id):
+        for person in (target.pair.inspector_1_id, target.pair.inspector_2_id):
             loads[person] = loads.get(person, 0) + 1
     assert max(loads.values()) - min(loads.values()) <= 1
     # the same seed and pool give the same pairs again
     again = plan_draw_inspectors(plan=plan, by=people[0], seed="fixed-seed")
     assert again.result == draw.result
+    # another seed: the targets' pairs are the new draw's, one each
+    other = plan_draw_inspectors(plan=plan, by=people[0], seed="another-seed")
+    stored = [
+        [t.operator_id, t.pair.inspector_1_id, t.pair.inspector_2_id] for t in plan.targets.order_by("operator_id")
+    ]
+    assert stored == other.result["pairs"] != draw.result["pairs"]
 
 
 def test_the_last_inspectors_are_not_drawn_again(county_plan_world):
@@ -135,7 +141,7 @@ def test_the_last_inspectors_are_not_drawn_again(county_plan_world):
     plan = plan_create(region=region("320508"), year=2027, by=people[0])
     plan_draw_inspectors(plan=plan, by=people[0])
     target = plan.targets.get(operator=operator)
-    assert {target.inspector_1_id, target.inspector_2_id}.isdisjoint({people[0].pk, people[1].pk})
+    assert {target.pair.inspector_1_id, target.pair.inspector_2_id}.isdisjoint({people[0].pk, people[1].pk})
 
 
 def test_general_targets_are_drawn_at_a_ratio_and_a_published_plan_is_fixed(county_plan_world):
