@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -23,6 +23,7 @@ from shian.registry.models import Operator
 from .choices import DrawKind, InspectionStatus, PlanStatus
 from .models import Draw, InspectionPlan, PlanTarget
 from .planning import draw_replay, plan_create, plan_draw_inspectors, plan_draw_targets, plan_publish, recusal_declare
+from .selectors import plan_progress
 
 _TEXT = {"class": "form-control"}
 
@@ -90,22 +91,6 @@ def plan_list(request):
     return render(request, "inspection/plans/list.html", {"plans": plans, "form": form})
 
 
-def _progress(plan: InspectionPlan) -> dict:
-    targets = plan.targets.filter(drawn=True)
-    totals = targets.aggregate(
-        targets=Count("pk"),
-        required=Sum("required"),
-        key=Count("pk", filter=Q(key_target=True)),
-        full_due=Count("pk", filter=Q(full_due=True)),
-        assigned=Count("pair"),
-        done=Count("inspections", filter=Q(inspections__status=InspectionStatus.FINISHED)),
-    )
-    totals["pool"] = plan.targets.filter(drawn=False).count()
-    required = totals["required"] or 0
-    totals["completion"] = round(100 * totals["done"] / required) if required else None
-    return totals
-
-
 @login_required
 @permission_required("inspection.view_inspectionplan", raise_exception=True)
 def plan_detail(request, pk):
@@ -124,7 +109,7 @@ def plan_detail(request, pk):
     draws = [{"draw": d, "verified": draw_replay(d) == d.result} for d in plan.draws.all()]
     context = {
         "plan": plan,
-        "progress": _progress(plan),
+        "progress": plan_progress(plan),
         "draws": draws,
         "page": Paginator(targets, 50).get_page(request.GET.get("page")),
         "show": show,

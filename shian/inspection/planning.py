@@ -69,13 +69,13 @@ def plan_create(*, region: Region, year: int, by, title: str = "") -> Inspection
     specs: dict[str, object] = {}
     shared: dict[tuple, list[str]] = {}  # identical reasons share one list, written once (`insert_rows`)
     rows = []
-    for pk, county, category, special_foods in operators:
+    for pk, county, category, makes_special_foods in operators:
         if county not in specs:
             ruleset = ruleset_for(county, timezone.localdate())
             specs[county] = ruleset.spec if ruleset else None
         spec, grade = specs[county], grades.get(pk, "")
         due = full_inspection_due(last_full.get(pk), year)
-        reasons = key_target_reasons(category=category, special_foods=special_foods, grade=grade)
+        reasons = key_target_reasons(category=category, makes_special_foods=makes_special_foods, grade=grade)
         if spec is not None and grade:
             frequency = spec.frequency[grade]
             required = required_inspections(

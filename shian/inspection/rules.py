@@ -50,12 +50,11 @@ def needs_case(result: str) -> bool:
     return result == Result.NONCOMPLIANT
 
 
-def key_target_reasons(*, category: str, special_foods: bool, grade: str) -> list[str]:
+def key_target_reasons(*, category: str, makes_special_foods: bool, grade: str) -> list[str]:
     """Why an operator is a key target of the annual plan [V: Order 49 art. 22 ¶2]: special-food producers,
-    producers graded C or D, sellers and caterers graded D, central kitchens and collective-meal delivery.
-    `special_foods`: whether the operator makes any special food (health food, infant formula …)."""
+    producers graded C or D, sellers and caterers graded D, central kitchens and collective-meal delivery."""
     reasons = []
-    if category == "production" and special_foods:
+    if category == "production" and makes_special_foods:
         reasons.append("special_food_producer")
     if category in ("production", "workshop") and grade in ("C", "D"):
         reasons.append("producer_c_d")

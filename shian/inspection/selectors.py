@@ -1,7 +1,7 @@
 import datetime
 
 from django.db import connection
-from django.db.models import Count, F, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -73,6 +73,25 @@ def newest_per_operator(inspections: QuerySet[Inspection], *fields: str) -> dict
     for row in newest_first.annotate(on=TruncDate("finished_at")).values("id", "operator_id", "on", *fields):
         found.setdefault(row["operator_id"], row)
     return found
+
+
+def plan_progress(plan) -> dict:
+    """A plan's progress: its drawn targets, the inspections they require, key targets, full inspections due,
+    targets with a drawn pair, finished inspections done for them, the pool left undrawn, and completion (%).
+    Inspections are counted apart: joined to the targets they would count each target once per inspection."""
+    targets = plan.targets.filter(drawn=True)
+    totals = targets.aggregate(
+        targets=Count("pk"),
+        required=Sum("required"),
+        key=Count("pk", filter=Q(key_target=True)),
+        full_due=Count("pk", filter=Q(full_due=True)),
+        assigned=Count("pair"),
+    )
+    totals["done"] = Inspection.objects.finished().filter(target__in=targets).count()
+    totals["pool"] = plan.targets.filter(drawn=False).count()
+    required = totals["required"] or 0
+    totals["completion"] = round(100 * totals["done"] / required) if required else None
+    return totals
 
 
 def measures(*, user, region: str | None, year: int, today: datetime.date) -> dict:

@@ -5,7 +5,7 @@ import datetime
 import hashlib
 import tomllib
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -309,6 +309,23 @@ def _write_grades_in_database(ruleset: RuleSet, counties: list[str], *, today, b
     return {"graded": graded, "changed": changed, "unchanged": graded - changed - overridden, "overridden": overridden}
 
 
+def _regrade_counties(ruleset: RuleSet, counties: list[str], *, today, by, run) -> Iterator[dict[str, int]]:
+    """Grade every operator of counties under one rule-set, a transaction at a time, yielding the counts of each
+    once committed: on PostgreSQL one statement, elsewhere a chunk of operators at a time."""
+    if connection.vendor == "postgresql":
+        with transaction.atomic():
+            counts = _write_grades_in_database(ruleset, counties, today=today, by=by, run=run)
+        yield counts
+        return
+    ids = Operator.objects.filter(region_id__any_of=counties).order_by("pk").values_list("pk", flat=True)
+    last = 0
+    while chunk := list(ids.filter(pk__gt=last)[:CHUNK]):
+        with transaction.atomic():
+            counts = _write_grades(ruleset, chunk, today=today, by=by, run=run)
+        yield counts  # once committed
+        last = chunk[-1]
+
+
 def regrade(
     *,
     region: Region | None,
@@ -333,23 +350,11 @@ def regrade(
     if None in by_ruleset:
         totals["no_ruleset"] = operators.filter(region_id__any_of=by_ruleset.pop(None)).count()
     for ruleset, group in by_ruleset.items():
-        if connection.vendor == "postgresql":
-            with transaction.atomic():
-                counts = _write_grades_in_database(ruleset, group, today=today, by=by, run=run)
+        for counts in _regrade_counties(ruleset, group, today=today, by=by, run=run):
             for key, value in counts.items():
                 totals[key] += value
             if progress:
                 progress(counts["graded"])
-            continue
-        ids = operators.filter(region_id__any_of=group).order_by("pk").values_list("pk", flat=True)
-        last = 0
-        while chunk := list(ids.filter(pk__gt=last)[:CHUNK]):
-            with transaction.atomic():
-                for key, value in _write_grades(ruleset, chunk, today=today, by=by, run=run).items():
-                    totals[key] += value
-            last = chunk[-1]
-            if progress:
-                progress(len(chunk))
     counts = dict(totals)
     with transaction.atomic():
         before = snapshot(run)

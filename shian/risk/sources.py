@@ -77,14 +77,15 @@ def _event_queries() -> list[QuerySet]:
 
 def latest_inspections(operator_ids: list[int]) -> dict[int, InspectionBasis]:
     """Each operator's latest full inspection (the newest across providers: latest `at`, then highest id)."""
+    providers = _dynamic_queries()
     found: dict[int, tuple[int, dict]] = {}
-    for index, queries in enumerate(_dynamic_queries()):
+    for index, queries in enumerate(providers):
         for row in queries.bases.filter(operator_id__any_of=operator_ids).values(*BASIS_COLUMNS):
             known = found.get(row["operator_id"])
             if known is None or (row["at"], row["basis_id"]) > (known[1]["at"], known[1]["basis_id"]):
                 found[row["operator_id"]] = (index, row)
     items: dict[tuple[int, int], list] = defaultdict(list)
-    for index, queries in enumerate(_dynamic_queries()):
+    for index, queries in enumerate(providers):
         ids = [row["basis_id"] for i, row in found.values() if i == index]
         rows = queries.failed_items.filter(basis_id__any_of=ids).order_by("order", "code").values_list(*ITEM_COLUMNS)
         for basis_id, code, text, points, _order in rows:

@@ -162,10 +162,14 @@ _ELEMENT = (
 )
 
 
-def _choices(q: _Query, pairs) -> str:
-    """A VALUES list of (value, label, points) of a factor's choices (the last of a repeated value wins)."""
-    known = {choice.value: choice for choice in pairs}
-    rows = [f"({q.text(c.value)}, {q.text(c.label)}, {q.text(c.points)})" for c in known.values()]
+def _known(factor: Factor) -> dict:
+    """A factor's choices by value, as `factor_points` looks them up (the last of a repeated value wins)."""
+    return {choice.value: choice for choice in factor.choices}
+
+
+def _choices(q: _Query, factor: Factor) -> str:
+    """A VALUES list of (value, label, points) of a factor's choices."""
+    rows = [f"({q.text(c.value)}, {q.text(c.label)}, {q.text(c.points)})" for c in _known(factor).values()]
     return f"(VALUES {', '.join(rows)}) c(value, label, points)"
 
 
@@ -173,15 +177,14 @@ def _choice(q: _Query, factor: Factor, value: str, kind: str) -> str:
     if not factor.choices:
         return _UNRECORDED
     if kind != "jsonb":  # one value
-        known = {choice.value: choice for choice in factor.choices}
         whens = " ".join(
-            f"WHEN {q.text(v)} THEN ARRAY[{q.text(c.points)}, {q.text(c.label)}]" for v, c in known.items()
+            f"WHEN {q.text(v)} THEN ARRAY[{q.text(c.points)}, {q.text(c.label)}]" for v, c in _known(factor).items()
         )
         return f"CASE {_scalar(value, kind)} {whens} ELSE {_UNRECORDED} END"
     values = _values(value)
     chosen = (
         f"SELECT c.label, c.points, e.i FROM jsonb_array_elements({values}) WITH ORDINALITY e(v, i) "
-        f"JOIN {_choices(q, factor.choices)} ON c.value = {_ELEMENT}"
+        f"JOIN {_choices(q, factor)} ON c.value = {_ELEMENT}"
     )
     if not factor.multiple:
         chosen += " ORDER BY e.i LIMIT 1"
@@ -200,7 +203,7 @@ def _sc_category(q: _Query, factor: Factor, value: str, kind: str) -> str:
         f"SELECT coalesce(c.points, {q.text(factor.default)}) AS points, "
         f"CASE WHEN c.value IS NULL THEN v.code || '（表中未列）' ELSE v.code || ' ' || c.label END AS basis "
         f"FROM (SELECT {_ELEMENT} AS code FROM jsonb_array_elements({values}) e(v)) v "
-        f"LEFT JOIN {_choices(q, factor.choices)} ON c.value = v.code"
+        f"LEFT JOIN {_choices(q, factor)} ON c.value = v.code"
     )
     order = 'x.points::numeric DESC, x.basis COLLATE "C" DESC'
     best = f"SELECT ARRAY[x.points, x.basis] FROM ({scored}) x ORDER BY {order} LIMIT 1"
@@ -254,7 +257,7 @@ def _static(q: _Query, spec: RuleSetSpec) -> tuple[str, str, str]:
         cells = [f"f.t{index}_f{j}" for j in range(len(table.factors))]
         total = " + ".join(f"coalesce({c}[1]::numeric, 0)" for c in cells) or "0"
         scores.append(f"WHEN {index} THEN LEAST({total}, {q.p(table.max, 'numeric')})")
-        listed = [  # a factor that does not apply is NULL, and so is its point
+        listed = [  # a factor that does not apply has no point
             _point(
                 q,
                 "static",

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from shian.core.tests.factories import AgencyFactory, RegulatorFactory, region
 from shian.inspection.choices import DrawKind
@@ -16,6 +17,7 @@ from shian.inspection.planning import (
     plan_publish,
     recusal_declare,
 )
+from shian.inspection.selectors import plan_progress
 from shian.inspection.services import inspection_answer, inspection_finish, inspection_start
 from shian.registry.tests.factories import OperatorFactory
 from shian.risk.models import RiskGrade
@@ -132,6 +134,20 @@ def test_the_inspector_draw_is_recorded_and_reproducible(county_plan_world):
         [t.operator_id, t.pair.inspector_1_id, t.pair.inspector_2_id] for t in plan.targets.order_by("operator_id")
     ]
     assert stored == other.result["pairs"] != draw.result["pairs"]
+
+
+def test_progress_counts_each_target_once_however_often_it_was_inspected(county_plan_world):
+    people = county_plan_world["inspectors"]
+    operator = county_plan_world["operators"][0]
+    plan = plan_create(region=region("320508"), year=timezone.localdate().year, by=people[0])
+    plan_draw_inspectors(plan=plan, by=people[0], seed="progress")
+    plan_publish(plan=plan, by=people[0])
+    for _ in range(2):
+        finish_clean(inspection_start(operator=operator, by=people[0], inspectors=[people[1]]), people[0])
+    progress = plan_progress(plan)
+    assert (progress["targets"], progress["assigned"], progress["done"]) == (14, 14, 2)
+    assert progress["required"] == sum(plan.targets.values_list("required", flat=True))
+    assert progress["completion"] == round(100 * 2 / progress["required"])
 
 
 def test_the_last_inspectors_are_not_drawn_again(county_plan_world):

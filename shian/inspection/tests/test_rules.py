@@ -60,7 +60,7 @@ def test_risk_points_count_failed_and_applicable_items_not_the_inapplicable():
     ],
 )
 def test_key_targets_of_order_49_article_22(category, special, grade, reasons):
-    assert key_target_reasons(category=category, special_foods=special, grade=grade) == reasons
+    assert key_target_reasons(category=category, makes_special_foods=special, grade=grade) == reasons
 
 
 def test_two_year_rule_counts_this_year_and_the_year_before():
