@@ -19,7 +19,7 @@ import datetime
 import random
 import time
 
-from harness import setup_django, timer, write
+from harness import settle, setup_django, timer, write
 
 SUBSET = 5_000
 
@@ -126,19 +126,6 @@ def build(n: int, inspectors: int) -> dict:
     )
     settle()
     return {"city": city, "operator_ids": [pk for pk, _ in ids]}
-
-
-def settle() -> None:
-    """Statistics for the planner and the freshly written pages flushed, so that the timed part does not pay for
-    the build (autovacuum or a checkpoint starting halfway through it)."""
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("VACUUM ANALYZE")
-            cursor.execute("CHECKPOINT")
-        else:
-            cursor.execute("ANALYZE")
 
 
 def orm_loop(city, operator_ids: list[int], year: int) -> None:

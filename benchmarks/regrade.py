@@ -20,7 +20,7 @@ import datetime
 import time
 from pathlib import Path
 
-from harness import setup_django, timer, write
+from harness import settle, setup_django, timer, write
 
 SUBSET = 10_000
 
@@ -77,7 +77,7 @@ def build(n: int, per_operator: int) -> None:
             """,
             {"per": per_operator, "template": template.pk, "agency": agency.pk, "total": n * per_operator},
         )
-        cursor.execute("ANALYZE")
+    settle()
 
 
 def orm_loop(ids: list[int], today: datetime.date) -> None:

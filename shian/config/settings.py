@@ -248,6 +248,12 @@ SHIAN_INSPECTION = {
     "REMIND_DAYS_BEFORE_DEADLINE": env_int("INSPECTION_REMIND_DAYS_BEFORE_DEADLINE", 2),
 }
 
+# Risk: how many database connections a bulk regrade on PostgreSQL grades counties over at once (one per
+# database core it may use; docs/deploy.md).
+SHIAN_RISK = {
+    "REGRADE_CONNECTIONS": env_int("RISK_REGRADE_CONNECTIONS", 2),
+}
+
 # Evidence (五定) limits; see docs/deploy.md.
 SHIAN_EVIDENCE = {
     "MAX_BYTES": env_int("EVIDENCE_MAX_BYTES", 15 * 1024 * 1024),

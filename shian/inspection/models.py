@@ -290,11 +290,20 @@ class Inspection(models.Model):
         indexes = [
             models.Index(fields=["operator", "-finished_at", "-id"], name="inspection_newest_idx"),
             models.Index(fields=["status", "publish_by"], name="inspection_publish_idx"),
-            # the rare inspections that move a risk grade besides 不符合 (risk_sources.inspection_events)
+            # what risk grading reads (risk_sources), from the index alone: each operator's latest full inspection,
             models.Index(
-                fields=["operator"],
-                condition=models.Q(obstructed=True) | models.Q(stop_order=True),
-                name="inspection_grade_event_idx",
+                fields=["operator", "-finished_at", "-id"],
+                include=["failed_points", "applicable_points", "derived_result"],
+                condition=models.Q(full=True, status=InspectionStatus.FINISHED),
+                name="inspection_latest_full_idx",
+            ),
+            # and the few inspections that move a grade
+            models.Index(
+                fields=["operator", "finished_at"],
+                include=["id", "result", "obstructed", "stop_order"],
+                condition=models.Q(status=InspectionStatus.FINISHED)
+                & (models.Q(result=Result.NONCOMPLIANT) | models.Q(obstructed=True) | models.Q(stop_order=True)),
+                name="inspection_risk_event_idx",
             ),
         ]
         constraints = [

@@ -1,7 +1,7 @@
 """What risk grading reads from inspections: the finished full inspections (the latest one gives the dynamic
 score) and the events that move a grade (不符合, obstruction, stop orders)."""
 
-from django.db.models import CharField, F, Q, Value
+from django.db.models import BooleanField, CharField, ExpressionWrapper, F, Q, Value
 from django.db.models.functions import Concat, TruncDate
 
 from shian.risk.sources import DynamicQueries, dynamic_source, event_source
@@ -14,7 +14,11 @@ from .models import Inspection, ItemResult
 def full_inspections() -> DynamicQueries:
     return DynamicQueries(
         bases=Inspection.objects.filter(full=True, status=InspectionStatus.FINISHED).annotate(
-            basis_id=F("id"), at=F("finished_at"), on=TruncDate("finished_at")
+            basis_id=F("id"),
+            at=F("finished_at"),
+            on=TruncDate("finished_at"),
+            # 符合 by the checklist: no item failed (rules.checklist_result)
+            may_have_failed=ExpressionWrapper(~Q(derived_result=Result.COMPLIANT), output_field=BooleanField()),
         ),
         failed_items=ItemResult.objects.filter(outcome=Outcome.NO).annotate(
             basis_id=F("inspection_id"),

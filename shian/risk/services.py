@@ -6,10 +6,14 @@ import hashlib
 import tomllib
 from collections import defaultdict
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from decimal import Decimal
+from functools import partial
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -267,22 +271,27 @@ def grade_override_lift(*, operator: Operator, by) -> RiskGrade:
     return operator_regrade(operator=operator, by=by)
 
 
-# A grade's columns as the bulk regrade writes them from the rows of `sql.grades_sql` (`n`)
-_INSERT_GRADES = """
+# The rows of `sql.grades_sql` (n) that change an operator's current grade (g): none yet, or not the same result
+# (`_same_result` in SQL), with the grade each replaces. A grade set by hand stands; its row is kept to be counted.
+_CHANGED = """
+CREATE TEMP TABLE risk_regrade ON COMMIT DROP AS
+SELECT n.*, g.id AS replaces, coalesce(g.basis = 'override', false) AS overridden FROM ({grades}) n
+LEFT JOIN risk_riskgrade g ON g.operator_id = n.operator_id AND g.is_current
+WHERE g.id IS NULL OR g.basis = 'override'
+   OR NOT (g.ruleset_id = %(ruleset)s AND g.static_score = n.static_score AND g.dynamic_score = n.dynamic_score
+           AND g.credit_score = n.credit_score AND g.computed_grade = n.grade AND g.grade = n.grade
+           AND g.points = n.points)
+"""
+_SUPERSEDE = """
+UPDATE risk_riskgrade g SET is_current = false FROM risk_regrade n WHERE g.id = n.replaces AND NOT n.overridden
+"""
+# A grade's columns as the bulk regrade writes them
+_INSERT = """
 INSERT INTO risk_riskgrade (operator_id, ruleset_id, graded_at, static_score, dynamic_score, credit_score,
     total_score, score_grade, computed_grade, grade, basis, reason, "table", points, is_current, graded_by_id, run_id)
 SELECT n.operator_id, %(ruleset)s, %(at)s, n.static_score, n.dynamic_score, n.credit_score, n.total_score,
     n.score_grade, n.grade, n.grade, 'computed', '', n."table", n.points, true, %(by)s, %(run)s
-FROM risk_regrade n
-WHERE NOT EXISTS (SELECT 1 FROM risk_riskgrade g WHERE g.operator_id = n.operator_id AND g.is_current)
-"""
-# `_same_result` in SQL: a computed current grade whose result changed stops being current
-_SUPERSEDE_CHANGED = """
-UPDATE risk_riskgrade g SET is_current = false FROM risk_regrade n
-WHERE g.operator_id = n.operator_id AND g.is_current AND g.basis = 'computed'
-  AND NOT (g.ruleset_id = %(ruleset)s AND g.static_score = n.static_score AND g.dynamic_score = n.dynamic_score
-           AND g.credit_score = n.credit_score AND g.computed_grade = n.grade AND g.grade = n.grade
-           AND g.points = n.points)
+FROM risk_regrade n WHERE NOT n.overridden
 """
 
 
@@ -296,28 +305,65 @@ def _write_grades_in_database(ruleset: RuleSet, counties: list[str], *, today, b
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL work_mem = '256MB'")  # a province's sorts and hashes stay in memory
         cursor.execute("SET LOCAL jit = off")  # compiling the rule-set's expressions takes longer than running them
-        cursor.execute(f"CREATE TEMP TABLE risk_regrade ON COMMIT DROP AS {sql}", params)
-        cursor.execute(
-            "SELECT count(*), count(*) FILTER (WHERE g.basis = 'override') FROM risk_regrade n "
-            "LEFT JOIN risk_riskgrade g ON g.operator_id = n.operator_id AND g.is_current"
-        )
-        graded, overridden = cursor.fetchone()
-        cursor.execute(_SUPERSEDE_CHANGED, names)
-        cursor.execute(_INSERT_GRADES, names)
+        cursor.execute("SELECT count(*) FROM registry_operator WHERE region_id = ANY(%s)", [counties])
+        (graded,) = cursor.fetchone()
+        cursor.execute(_CHANGED.format(grades=sql), params | names)
+        cursor.execute("SELECT count(*) FILTER (WHERE overridden) FROM risk_regrade")
+        (overridden,) = cursor.fetchone()
+        cursor.execute(_SUPERSEDE)
+        cursor.execute(_INSERT, names)
         changed = cursor.rowcount
-        cursor.execute("DROP TABLE risk_regrade")  # inside an outer transaction the next group makes its own
+        cursor.execute("DROP TABLE risk_regrade")  # inside an outer transaction the next share makes its own
     return {"graded": graded, "changed": changed, "unchanged": graded - changed - overridden, "overridden": overridden}
 
 
-def _regrade_counties(ruleset: RuleSet, counties: list[str], *, today, by, run) -> Iterator[dict[str, int]]:
-    """Grade every operator of counties under one rule-set, a transaction at a time, yielding the counts of each
-    once committed: on PostgreSQL one statement, elsewhere a chunk of operators at a time."""
-    if connection.vendor == "postgresql":
+def _shares(counties: dict[str, int], count: int) -> list[list[str]]:
+    """Counties (with their number of operators) dealt into at most `count` shares of about as many operators
+    each: the largest county first, each to the share with fewest so far."""
+    shares = [[] for _ in range(min(count, len(counties)))]
+    sizes = [0] * len(shares)
+    for county, size in sorted(counties.items(), key=lambda item: (-item[1], item[0])):
+        lightest = sizes.index(min(sizes))
+        shares[lightest].append(county)
+        sizes[lightest] += size
+    return shares
+
+
+def _in_own_transaction(grade: Callable[[list[str]], dict[str, int]], counties: list[str]) -> dict[str, int]:
+    """A share graded in a worker thread, on the thread's own connection."""
+    try:
         with transaction.atomic():
-            counts = _write_grades_in_database(ruleset, counties, today=today, by=by, run=run)
-        yield counts
+            return grade(counties)
+    finally:
+        connection.close()
+
+
+def _regrade_in_database(ruleset: RuleSet, counties: dict[str, int], *, today, by, run) -> Iterator[dict[str, int]]:
+    """Grade the counties on PostgreSQL, their operators shared over `REGRADE_CONNECTIONS` connections at once,
+    each share one statement in its own transaction; the counts of each share yielded once committed. Inside the
+    caller's transaction the shares are graded one after another on its connection: other connections would
+    not see what it has written, and it would not be atomic."""
+    grade = partial(_write_grades_in_database, ruleset, today=today, by=by, run=run)
+    workers = settings.SHIAN_RISK["REGRADE_CONNECTIONS"]
+    if connection.in_atomic_block or workers < 2:
+        for share in _shares(counties, 1):
+            with transaction.atomic():
+                counts = grade(share)
+            yield counts
         return
-    ids = Operator.objects.filter(region_id__any_of=counties).order_by("pk").values_list("pk", flat=True)
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        pending = [pool.submit(_in_own_transaction, grade, share) for share in _shares(counties, workers)]
+        for done in as_completed(pending):
+            yield done.result()
+
+
+def _regrade_counties(ruleset: RuleSet, counties: dict[str, int], *, today, by, run) -> Iterator[dict[str, int]]:
+    """Grade every operator of counties under one rule-set, a transaction at a time, yielding the counts of each
+    once committed: on PostgreSQL in the database, elsewhere a chunk of operators at a time."""
+    if connection.vendor == "postgresql":
+        yield from _regrade_in_database(ruleset, counties, today=today, by=by, run=run)
+        return
+    ids = Operator.objects.filter(region_id__any_of=list(counties)).order_by("pk").values_list("pk", flat=True)
     last = 0
     while chunk := list(ids.filter(pk__gt=last)[:CHUNK]):
         with transaction.atomic():
@@ -342,13 +388,13 @@ def regrade(
     if run is None:
         run = RegradeRun.objects.create(region=region, requested_by=signed_in(by), status=RegradeStatus.RUNNING)
     operators = Operator.objects.all() if region is None else Operator.objects.in_region(region.code)
-    counties = operators.order_by("region_id").values_list("region_id", flat=True).distinct()
+    counties = operators.order_by().values_list("region_id").annotate(operators=Count("id"))
     totals = defaultdict(int)
-    by_ruleset = defaultdict(list)
-    for county in list(counties):
-        by_ruleset[ruleset_for(county, today)].append(county)
+    by_ruleset = defaultdict(dict)
+    for county, size in counties:
+        by_ruleset[ruleset_for(county, today)][county] = size
     if None in by_ruleset:
-        totals["no_ruleset"] = operators.filter(region_id__any_of=by_ruleset.pop(None)).count()
+        totals["no_ruleset"] = sum(by_ruleset.pop(None).values())
     for ruleset, group in by_ruleset.items():
         for counts in _regrade_counties(ruleset, group, today=today, by=by, run=run):
             for key, value in counts.items():

@@ -15,7 +15,8 @@ filters them (`latest_inspections`, `events_since`), and a bulk regrade on Postg
 statement (`dynamic_sql`, `events_sql`). Their columns, by name:
 
 - dynamic bases: `operator_id`, `basis_id`, `at` (which is newest), `on` (local date), `failed_points`,
-  `applicable_points`; failed items: `basis_id`, `code`, `text`, `points`, `order`;
+  `applicable_points`, `may_have_failed` (false when the basis surely failed no item: its failed items are not
+  looked up); failed items: `basis_id`, `code`, `text`, `points`, `order`;
 - events: `operator_id`, `event` (its kind), `on` (local date), `label`, `ref`.
 """
 
@@ -29,7 +30,7 @@ from django.utils.module_loading import autodiscover_modules
 
 from .rules import InspectionBasis, RiskEvent
 
-BASIS_COLUMNS = ("operator_id", "basis_id", "at", "on", "failed_points", "applicable_points")
+BASIS_COLUMNS = ("operator_id", "basis_id", "at", "on", "failed_points", "applicable_points", "may_have_failed")
 ITEM_COLUMNS = ("basis_id", "code", "text", "points", "order")
 EVENT_COLUMNS = ("operator_id", "event", "on", "label", "ref")
 
@@ -86,7 +87,7 @@ def latest_inspections(operator_ids: list[int]) -> dict[int, InspectionBasis]:
                 found[row["operator_id"]] = (index, row)
     items: dict[tuple[int, int], list] = defaultdict(list)
     for index, queries in enumerate(providers):
-        ids = [row["basis_id"] for i, row in found.values() if i == index]
+        ids = [row["basis_id"] for i, row in found.values() if i == index and row["may_have_failed"]]
         rows = queries.failed_items.filter(basis_id__any_of=ids).order_by("order", "code").values_list(*ITEM_COLUMNS)
         for basis_id, code, text, points, _order in rows:
             items[index, basis_id].append((code, text, points))

@@ -406,7 +406,8 @@ GRADE_ARRAY = "ARRAY[" + ", ".join(f"'{g}'" for g in GRADES) + "]::text[]"
 # Stand-ins when no module provides inspections or events: the same columns, no rows.
 _NO_BASES = (
     'SELECT NULL::bigint AS operator_id, NULL::bigint AS basis_id, NULL::timestamptz AS at, NULL::date AS "on", '
-    "NULL::numeric AS failed_points, NULL::numeric AS applicable_points, 0 AS source WHERE FALSE"
+    "NULL::numeric AS failed_points, NULL::numeric AS applicable_points, NULL::boolean AS may_have_failed, "
+    "0 AS source WHERE FALSE"
 )
 _NO_ITEMS = (
     "SELECT NULL::bigint AS basis_id, NULL::text AS code, NULL::text AS text, NULL::numeric AS points, "
@@ -463,7 +464,7 @@ def grades_sql(spec: RuleSetSpec, *, counties: list[str], today: datetime.date, 
         f" LEFT JOIN LATERAL (SELECT b.* FROM ({bases}) b WHERE b.operator_id = f.id "
         "ORDER BY b.at DESC, b.basis_id DESC, b.source LIMIT 1) d ON TRUE "
         f'LEFT JOIN LATERAL (SELECT string_agg({item}, \',\' ORDER BY i."order", i.code COLLATE "C") AS points '
-        f"FROM ({items}) i WHERE i.basis_id = d.basis_id AND i.source = d.source) fi ON TRUE"
+        f"FROM ({items}) i WHERE d.may_have_failed AND i.basis_id = d.basis_id AND i.source = d.source) fi ON TRUE"
     )
     events = events_sql()
     event_columns = _event_columns(q, spec, today)

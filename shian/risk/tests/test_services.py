@@ -434,6 +434,40 @@ def test_a_bulk_regrade_in_chunks(cn2016, inspector, monkeypatch):
     assert RiskGrade.objects.current().count() == len(operators)
 
 
+def test_counties_are_dealt_into_shares_of_about_as_many_operators():
+    from shian.risk.services import _shares
+
+    counties = {"320505": 1, "320506": 2, "320507": 7, "320508": 3, "320509": 4}
+    assert _shares(counties, 2) == [["320507", "320506"], ["320509", "320508", "320505"]]  # 9 and 8 operators
+    assert _shares(counties, 1) == [["320507", "320509", "320508", "320506", "320505"]]
+    assert _shares({"320505": 1}, 4) == [["320505"]]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_regrade_on_postgresql_grades_shares_of_counties_on_connections_of_their_own(cn2016, inspector, settings):
+    if connection.vendor != "postgresql":
+        pytest.skip("shares are graded at once on PostgreSQL only")
+    settings.SHIAN_RISK = {"REGRADE_CONNECTIONS": 2}
+    gusu = [OperatorFactory(region=region("320508"), **SELLER) for _ in range(3)]
+    others = [OperatorFactory(region=region(code), **SELLER) for code in ("320506", "320506", "320505")]
+    override = grade_override(operator=gusu[0], grade="D", reason="群众投诉集中", by=inspector)
+    done, before = [], RiskGrade.objects.count()
+    counts = regrade(region=region("320500"), by=inspector, today=TODAY, progress=done.append)
+    assert counts == {"graded": 6, "changed": 5, "unchanged": 0, "overridden": 1}
+    assert RiskGrade.objects.count() == before + 5
+    assert sorted(done) == [3, 3]  # 姑苏 on one connection, 吴中 and 相城 on the other
+    current = RiskGrade.objects.current()
+    assert current.count() == 6 and current.get(operator=gusu[0]) == override
+    assert {g.grade for g in current.filter(operator__in=[*gusu[1:], *others])} == {"C"}
+    assert regrade(region=region("320500"), by=inspector, today=TODAY) == {
+        "graded": 6,
+        "changed": 0,
+        "unchanged": 5,
+        "overridden": 1,
+    }
+    assert RiskGrade.objects.count() == before + 5
+
+
 # --- who sees a grade --------------------------------------------------------------------------------------
 
 

@@ -81,7 +81,10 @@ def _operators(rng: random.Random, checklist: ChecklistTemplate, agency: Agency,
                 datetime.datetime.combine(TODAY - datetime.timedelta(days=rng.randint(0, 1500)), datetime.time(10))
             )
             applicable = rng.choice([Decimal("0"), Decimal("40.0"), Decimal("100")])
-            result = rng.choice(["compliant", "basic", "noncompliant"])
+            answered = rng.sample(items, rng.randint(0, 3))
+            outcomes = [rng.choice(["no", "yes"]) for _ in answered]
+            derived = rng.choice(["basic", "noncompliant"]) if "no" in outcomes else "compliant"
+            result = derived if rng.random() < 0.8 else rng.choice(["compliant", "basic", "noncompliant"])
             inspection = Inspection.objects.create(
                 operator=operator,
                 template=checklist,
@@ -90,15 +93,16 @@ def _operators(rng: random.Random, checklist: ChecklistTemplate, agency: Agency,
                 status="finished",
                 started_at=finished,
                 finished_at=finished,
-                derived_result=result,
+                derived_result=derived,
                 result=result,
+                result_reason="" if result == derived else "复核改判",
                 failed_points=min(applicable, Decimal(rng.randint(0, 30))),
                 applicable_points=applicable,
                 obstructed=rng.random() < 0.1,
                 stop_order=rng.random() < 0.1,
             )
-            for item in rng.sample(items, rng.randint(0, 3)):
-                ItemResult.objects.create(inspection=inspection, item=item, outcome=rng.choice(["no", "yes"]))
+            for item, outcome in zip(answered, outcomes, strict=True):
+                ItemResult.objects.create(inspection=inspection, item=item, outcome=outcome)
         for _ in range(rng.randint(0, 3)):
             on = TODAY - datetime.timedelta(days=rng.randint(-5, 1200))
             record.append(RiskEvent(operator.pk, rng.choice(EVENT_KINDS), on, rng.choice(["", "记录"]), f"x:{n}"))
