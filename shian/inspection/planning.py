@@ -13,7 +13,7 @@ from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shian.core.bulk import insert_rows
+from shian.core.bulk import insert_rows, without_cycle_collection
 from shian.core.choices import RegionLevel, Role, UserKind
 from shian.core.models import Region, User
 from shian.core.models.scoping import in_region_q
@@ -42,6 +42,7 @@ def _seed(seed: str | None) -> str:
 
 
 @transaction.atomic
+@without_cycle_collection()
 def plan_create(*, region: Region, year: int, by, title: str = "") -> InspectionPlan:
     """Draw up a region's annual plan: each operating business with the inspections its grade's frequency
     requires, the two-year full-inspection rule and the key-target reasons [V: Order 49 arts. 21–22]. Key
@@ -179,6 +180,7 @@ def _last_inspectors(plan: InspectionPlan) -> dict[int, set[int]]:
 
 
 @transaction.atomic
+@without_cycle_collection()
 def plan_draw_inspectors(*, plan: InspectionPlan, by, seed: str | None = None) -> Draw:
     """Draw a pair of inspectors for every target in the plan [V: Order 49 arts. 5, 23]: from agencies covering
     the business, never an inspector with a declared conflict or one of its last inspectors, load balanced.
@@ -235,6 +237,7 @@ def _store_pairs(plan: InspectionPlan, pairs: list[list[int]], targets: dict[int
     )
 
 
+@without_cycle_collection()
 def draw_replay(draw: Draw) -> object:
     """Repeat a draw from its recorded seed and pool; equal to `draw.result` unless something was altered."""
     if draw.kind == DrawKind.TARGETS:

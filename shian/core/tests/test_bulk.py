@@ -1,10 +1,12 @@
 """Bulk writes without model instances (imports): `insert_rows` and the `any_of` lookup, on both databases."""
 
+import gc
+
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 
-from shian.core.bulk import insert_rows
+from shian.core.bulk import insert_rows, without_cycle_collection
 from shian.core.models import AuditEntry, Region
 
 pytestmark = pytest.mark.django_db
@@ -50,3 +52,18 @@ def test_any_of_matches_the_listed_values_only():
     ids = list(AuditEntry.objects.values_list("pk", flat=True)[:2])
     assert AuditEntry.objects.filter(pk__any_of=ids).count() == 2
     assert not AuditEntry.objects.filter(object_id__any_of=[]).exists()
+
+
+def test_the_cycle_collector_is_off_inside_and_as_it_was_afterwards():
+    assert gc.isenabled()
+    with pytest.raises(ValueError), without_cycle_collection():
+        assert not gc.isenabled()
+        raise ValueError
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with without_cycle_collection():
+            pass
+        assert not gc.isenabled()  # left off by whoever turned it off
+    finally:
+        gc.enable()
