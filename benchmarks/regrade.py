@@ -5,11 +5,12 @@ inspection and its record of events, under the national rule-set (cn-2016), writ
 
 Data (built in SQL, as fast as PostgreSQL can): N operators over the counties of 江苏 (32) with the scale facts
 the static tables read, and N × per-operator finished full inspections spread over three years (one in five
-non-compliant, with its failed points).
+non-compliant, with its failed points); then statistics, visibility map and a checkpoint (`settle`).
 
 Timed:
 - `regrade(region=江苏)`: the bulk regrade as `shian risk regrade` runs it (on PostgreSQL, the rule-set compiled
-  to one query: `shian/risk/sql.py`), from no grades (every grade written);
+  to one query, `shian/risk/sql.py`, run for shares of the counties on SHIAN_RISK_REGRADE_CONNECTIONS
+  connections at once, 2 by default), from no grades (every grade written);
 - a second full regrade with nothing changed (every grade compared, none written);
 - baseline: a per-operator ORM loop (the operator, its latest full inspection and its events read one query
   at a time, one grade saved at a time) over a 10,000-operator subset, scaled to N. Ratio = baseline / bulk.
