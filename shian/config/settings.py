@@ -248,7 +248,7 @@ SHIAN_INSPECTION = {
     "REMIND_DAYS_BEFORE_DEADLINE": env_int("INSPECTION_REMIND_DAYS_BEFORE_DEADLINE", 2),
 }
 
-# Risk: how many database connections a bulk regrade on PostgreSQL grades counties over at once (one per
+# Risk: how many database connections a bulk regrade on PostgreSQL shares the operators over at once (one per
 # database core it may use; docs/deploy.md).
 SHIAN_RISK = {
     "REGRADE_CONNECTIONS": env_int("RISK_REGRADE_CONNECTIONS", 2),

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from shian.core.fields import JsonTextField
 from shian.core.models import Scope, ScopedManager, ScopedQuerySet
 
 from .choices import Grade, GradeBasis, RegradeStatus
@@ -108,8 +109,13 @@ class RiskGrade(models.Model):
         db_index=False,  # risk_grade_history_idx starts with it
         db_constraint=False,
     )
-    ruleset = models.ForeignKey(
-        RuleSet, verbose_name=_("rule-set"), on_delete=models.PROTECT, related_name="+", db_constraint=False
+    ruleset = models.ForeignKey(  # a handful of rule-sets over millions of grades: an index would serve no lookup
+        RuleSet,
+        verbose_name=_("rule-set"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
     graded_at = models.DateTimeField(_("graded at"))
     static_score = models.DecimalField(_("static score"), max_digits=5, decimal_places=1)
@@ -122,7 +128,7 @@ class RiskGrade(models.Model):
     basis = models.CharField(_("basis"), max_length=8, choices=GradeBasis.choices, default=GradeBasis.COMPUTED)
     reason = models.TextField(_("reason"), blank=True)
     table = models.CharField(_("static table"), max_length=64, blank=True)
-    points = models.JSONField(_("points"), default=list)
+    points = JsonTextField(_("points"), default=list)
     is_current = models.BooleanField(_("current"), default=True)
     graded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -131,6 +137,7 @@ class RiskGrade(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,  # a bulk run's million grades name one grader; no page lists grades by grader
     )
     run = models.ForeignKey(
         "risk.RegradeRun",

@@ -13,7 +13,6 @@ from functools import partial
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,6 +30,7 @@ from .sources import events_since, latest_inspections
 from .sql import grades_sql
 
 CHUNK = 2000
+LAST_ID = 2**63 - 1  # the largest PostgreSQL bigint
 
 
 def ruleset_load(*, content: bytes, by=None) -> tuple[RuleSet, bool]:
@@ -273,6 +273,7 @@ def grade_override_lift(*, operator: Operator, by) -> RiskGrade:
 
 # The rows of `sql.grades_sql` (n) that change an operator's current grade (g): none yet, or not the same result
 # (`_same_result` in SQL), with the grade each replaces. A grade set by hand stands; its row is kept to be counted.
+# Points written by this query compare as text; those written through the ORM are spaced differently.
 _CHANGED = """
 CREATE TEMP TABLE risk_regrade ON COMMIT DROP AS
 SELECT n.*, g.id AS replaces, coalesce(g.basis = 'override', false) AS overridden FROM ({grades}) n
@@ -280,7 +281,7 @@ LEFT JOIN risk_riskgrade g ON g.operator_id = n.operator_id AND g.is_current
 WHERE g.id IS NULL OR g.basis = 'override'
    OR NOT (g.ruleset_id = %(ruleset)s AND g.static_score = n.static_score AND g.dynamic_score = n.dynamic_score
            AND g.credit_score = n.credit_score AND g.computed_grade = n.grade AND g.grade = n.grade
-           AND g.points = n.points)
+           AND (g.points::text = n.points::text OR g.points::jsonb = n.points::jsonb))
 """
 _SUPERSEDE = """
 UPDATE risk_riskgrade g SET is_current = false FROM risk_regrade n WHERE g.id = n.replaces AND NOT n.overridden
@@ -295,75 +296,85 @@ FROM risk_regrade n WHERE NOT n.overridden
 """
 
 
-def _write_grades_in_database(ruleset: RuleSet, counties: list[str], *, today, by, run) -> dict[str, int]:
-    """`_write_grades` for every operator of some counties inside PostgreSQL (`sql.grades_sql`): the same grades,
-    without carrying a million operators' records through Python."""
+def _write_grades_in_database(
+    ruleset: RuleSet, counties: list[str], ids: tuple[int, int] | None, *, today, by, run
+) -> dict[str, int]:
+    """`_write_grades` for every operator of some counties (with an id in `ids`, when given) inside PostgreSQL
+    (`sql.grades_sql`): the same grades, without carrying a million operators' records through Python."""
     sql, params = grades_sql(
-        ruleset.spec, counties=counties, today=today, timezone=timezone.get_current_timezone_name()
+        ruleset.spec, counties=counties, today=today, timezone=timezone.get_current_timezone_name(), ids=ids
     )
     names = {"ruleset": ruleset.pk, "at": timezone.now(), "by": by.pk if signed_in(by) else None, "run": run.pk}
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL work_mem = '256MB'")  # a province's sorts and hashes stay in memory
         cursor.execute("SET LOCAL jit = off")  # compiling the rule-set's expressions takes longer than running them
-        cursor.execute("SELECT count(*) FROM registry_operator WHERE region_id = ANY(%s)", [counties])
+        cursor.execute("SET LOCAL enable_memoize = off")  # each operator's inspection is its own: a cache never hits
+        in_range = " AND id BETWEEN %s AND %s" if ids else ""
+        cursor.execute(
+            f"SELECT count(*) FROM registry_operator WHERE region_id = ANY(%s){in_range}", [counties, *(ids or ())]
+        )
         (graded,) = cursor.fetchone()
         cursor.execute(_CHANGED.format(grades=sql), params | names)
-        cursor.execute("SELECT count(*) FILTER (WHERE overridden) FROM risk_regrade")
-        (overridden,) = cursor.fetchone()
+        kept = cursor.rowcount  # the changed grades and those set by hand
         cursor.execute(_SUPERSEDE)
         cursor.execute(_INSERT, names)
         changed = cursor.rowcount
+        overridden = kept - changed
         cursor.execute("DROP TABLE risk_regrade")  # inside an outer transaction the next share makes its own
     return {"graded": graded, "changed": changed, "unchanged": graded - changed - overridden, "overridden": overridden}
 
 
-def _shares(counties: dict[str, int], count: int) -> list[list[str]]:
-    """Counties (with their number of operators) dealt into at most `count` shares of about as many operators
-    each: the largest county first, each to the share with fewest so far."""
-    shares = [[] for _ in range(min(count, len(counties)))]
-    sizes = [0] * len(shares)
-    for county, size in sorted(counties.items(), key=lambda item: (-item[1], item[0])):
-        lightest = sizes.index(min(sizes))
-        shares[lightest].append(county)
-        sizes[lightest] += size
-    return shares
+def _id_ranges(counties: list[str], count: int) -> list[tuple[int, int]]:
+    """The operators of counties dealt into `count` shares of about as many operators each, as ranges of ids
+    (both ends included) cut at the ids' quantiles: each share reads only its own part of the indexes."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT percentile_disc(%s::float8[]) WITHIN GROUP (ORDER BY id) FROM registry_operator "
+            "WHERE region_id = ANY(%s)",
+            [[i / count for i in range(1, count)], counties],
+        )
+        (cuts,) = cursor.fetchone()
+    ranges, low = [], 0
+    for cut in sorted(set(cuts or ())):
+        ranges.append((low, cut))
+        low = cut + 1
+    return [*ranges, (low, LAST_ID)]
 
 
-def _in_own_transaction(grade: Callable[[list[str]], dict[str, int]], counties: list[str]) -> dict[str, int]:
+def _in_own_transaction(grade: Callable[[tuple[int, int]], dict[str, int]], ids: tuple[int, int]) -> dict[str, int]:
     """A share graded in a worker thread, on the thread's own connection."""
     try:
         with transaction.atomic():
-            return grade(counties)
+            return grade(ids)
     finally:
         connection.close()
 
 
-def _regrade_in_database(ruleset: RuleSet, counties: dict[str, int], *, today, by, run) -> Iterator[dict[str, int]]:
-    """Grade the counties on PostgreSQL, their operators shared over `REGRADE_CONNECTIONS` connections at once,
-    each share one statement in its own transaction; the counts of each share yielded once committed. Inside the
-    caller's transaction the shares are graded one after another on its connection: other connections would
-    not see what it has written, and it would not be atomic."""
-    grade = partial(_write_grades_in_database, ruleset, today=today, by=by, run=run)
+def _regrade_in_database(ruleset: RuleSet, counties: list[str], *, today, by, run) -> Iterator[dict[str, int]]:
+    """Grade the counties' operators on PostgreSQL in shares (`_id_ranges`) on `REGRADE_CONNECTIONS` connections
+    at once, each share one statement in its own transaction; the counts of each share yielded once committed.
+    Inside the caller's transaction they are one share on its connection: other connections would not see what
+    it has written, and it would not be atomic."""
+    grade = partial(_write_grades_in_database, ruleset, counties, today=today, by=by, run=run)
     workers = settings.SHIAN_RISK["REGRADE_CONNECTIONS"]
     if connection.in_atomic_block or workers < 2:
-        for share in _shares(counties, 1):
-            with transaction.atomic():
-                counts = grade(share)
-            yield counts
+        with transaction.atomic():
+            counts = grade(None)
+        yield counts
         return
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        pending = [pool.submit(_in_own_transaction, grade, share) for share in _shares(counties, workers)]
+        pending = [pool.submit(_in_own_transaction, grade, ids) for ids in _id_ranges(counties, workers)]
         for done in as_completed(pending):
             yield done.result()
 
 
-def _regrade_counties(ruleset: RuleSet, counties: dict[str, int], *, today, by, run) -> Iterator[dict[str, int]]:
+def _regrade_counties(ruleset: RuleSet, counties: list[str], *, today, by, run) -> Iterator[dict[str, int]]:
     """Grade every operator of counties under one rule-set, a transaction at a time, yielding the counts of each
     once committed: on PostgreSQL in the database, elsewhere a chunk of operators at a time."""
     if connection.vendor == "postgresql":
         yield from _regrade_in_database(ruleset, counties, today=today, by=by, run=run)
         return
-    ids = Operator.objects.filter(region_id__any_of=list(counties)).order_by("pk").values_list("pk", flat=True)
+    ids = Operator.objects.filter(region_id__any_of=counties).order_by("pk").values_list("pk", flat=True)
     last = 0
     while chunk := list(ids.filter(pk__gt=last)[:CHUNK]):
         with transaction.atomic():
@@ -388,13 +399,13 @@ def regrade(
     if run is None:
         run = RegradeRun.objects.create(region=region, requested_by=signed_in(by), status=RegradeStatus.RUNNING)
     operators = Operator.objects.all() if region is None else Operator.objects.in_region(region.code)
-    counties = operators.order_by().values_list("region_id").annotate(operators=Count("id"))
+    counties = operators.order_by("region_id").values_list("region_id", flat=True).distinct()
     totals = defaultdict(int)
-    by_ruleset = defaultdict(dict)
-    for county, size in counties:
-        by_ruleset[ruleset_for(county, today)][county] = size
+    by_ruleset = defaultdict(list)
+    for county in list(counties):
+        by_ruleset[ruleset_for(county, today)].append(county)
     if None in by_ruleset:
-        totals["no_ruleset"] = sum(by_ruleset.pop(None).values())
+        totals["no_ruleset"] = operators.filter(region_id__any_of=by_ruleset.pop(None)).count()
     for ruleset, group in by_ruleset.items():
         for counts in _regrade_counties(ruleset, group, today=today, by=by, run=run):
             for key, value in counts.items():

@@ -4,7 +4,7 @@ to it on generated operators). The bulk regrade runs it on PostgreSQL, where rea
 facts, inspections and events into Python would take minutes.
 
 The query's rows: operator_id, table, static_score, dynamic_score, credit_score, total_score, score_grade,
-grade, points (jsonb, as `Point.as_dict` lists them). Every number and label comes from the rule-set file and
+grade, points (json, as `Point.as_dict` lists them). Every number and label comes from the rule-set file and
 travels as a parameter.
 """
 
@@ -429,13 +429,23 @@ def _band(q: _Query, spec: RuleSetSpec, total: str) -> str:
     return f"CASE {' '.join(whens)} END"
 
 
-def grades_sql(spec: RuleSetSpec, *, counties: list[str], today: datetime.date, timezone: str) -> tuple[str, dict]:
-    """The query grading every operator of `counties` under `spec` on `today` (dates local to `timezone`)."""
+def grades_sql(
+    spec: RuleSetSpec,
+    *,
+    counties: list[str],
+    today: datetime.date,
+    timezone: str,
+    ids: tuple[int, int] | None = None,
+) -> tuple[str, dict]:
+    """The query grading every operator of `counties` under `spec` on `today` (dates local to `timezone`); with
+    `ids`, only those whose id lies in that range (both ends included)."""
     q = _Query()
     facts = ", ".join(f'o."{name}"' for name in OPERATOR_FACTS)
+    within = f" BETWEEN {q.p(ids[0], 'bigint')} AND {q.p(ids[1], 'bigint')}" if ids else None
     withs = [
         f"ops AS MATERIALIZED (SELECT o.id, {facts}, (o.created_at AT TIME ZONE {q.text(timezone)})::date "
-        f"AS on_record_since FROM registry_operator o WHERE o.region_id = ANY({q.texts(counties)}))"
+        f"AS on_record_since FROM registry_operator o WHERE o.region_id = ANY({q.texts(counties)})"
+        f"{f' AND o.id{within}' if within else ''})"
     ]
     joins, extra = "", ""
     if any(f.fact == "sc_food_category" for t in spec.static for f in t.factors):
@@ -473,6 +483,7 @@ def grades_sql(spec: RuleSetSpec, *, counties: list[str], today: datetime.date, 
         f"ev AS (SELECT e.operator_id{''.join(', ' + c for c in event_columns)} "
         f"FROM ({q.inline(*events) if events else _NO_EVENTS}) e JOIN ops ON ops.id = e.operator_id "
         f'WHERE e."on" >= {q.p(since, "date")} AND e."on" <= {q.p(today, "date")} '
+        f"{f'AND e.operator_id{within} ' if within else ''}"
         f"AND e.event = ANY({q.texts(sorted(spec.event_kinds))}) GROUP BY e.operator_id)"
     )
 
@@ -500,6 +511,6 @@ def grades_sql(spec: RuleSetSpec, *, counties: list[str], today: datetime.date, 
     final = (
         'SELECT g.operator_id, g."table", g.static_score, g.dynamic_score, g.credit_score, g.total_score, '
         f"g.score_grade, {grade} AS grade, "
-        f"('[' || coalesce({_listed(['g.points', *adjustment_points])}, '') || ']')::jsonb AS points FROM ({banded}) g"
+        f"('[' || coalesce({_listed(['g.points', *adjustment_points])}, '') || ']')::json AS points FROM ({banded}) g"
     )
     return f"WITH {', '.join(withs)} {final}", q.params

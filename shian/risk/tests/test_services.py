@@ -421,6 +421,28 @@ def test_a_county_without_a_rule_set_is_counted(cn2022, inspector):
     assert regrade(region=region("320508"), by=inspector, today=TODAY) == {"no_ruleset": 1}
 
 
+def test_a_bulk_regrade_replaces_a_grade_whose_result_changed(cn2016, inspector):
+    changed, same = OperatorFactory(**SELLER), OperatorFactory(**SELLER)
+    regrade(region=region("320508"), by=inspector, today=TODAY)
+    old = RiskGrade.objects.current().get(operator=changed)
+    Operator.objects.filter(pk=changed.pk).update(floor_area_m2=D("1500"))
+    counts = regrade(region=region("320508"), by=inspector, today=TODAY)
+    assert counts == {"graded": 2, "changed": 1, "unchanged": 1, "overridden": 0}
+    new = RiskGrade.objects.current().get(operator=changed)
+    assert new != old and new.static_score > old.static_score
+    assert list(grade_history(operator=changed, user=inspector)) == [new, old]
+    assert RiskGrade.objects.filter(operator=same).count() == 1
+
+
+def test_a_bulk_regrade_finds_a_grade_made_one_at_a_time_unchanged(cn2016, inspector):
+    """On PostgreSQL the bulk regrade writes points in the database and the single grading through the ORM:
+    the same points, however each spaced them, are the same result."""
+    grade = operator_regrade(operator=OperatorFactory(**SELLER), by=inspector, today=TODAY)
+    counts = regrade(region=region("320508"), by=inspector, today=TODAY)
+    assert counts == {"graded": 1, "changed": 0, "unchanged": 1, "overridden": 0}
+    assert list(RiskGrade.objects.all()) == [grade]
+
+
 def test_a_bulk_regrade_in_chunks(cn2016, inspector, monkeypatch):
     from shian.risk import services
 
@@ -434,19 +456,26 @@ def test_a_bulk_regrade_in_chunks(cn2016, inspector, monkeypatch):
     assert RiskGrade.objects.current().count() == len(operators)
 
 
-def test_counties_are_dealt_into_shares_of_about_as_many_operators():
-    from shian.risk.services import _shares
+def test_operators_are_dealt_into_ranges_of_ids_of_about_as_many_each():
+    from shian.risk.services import LAST_ID, _id_ranges
 
-    counties = {"320505": 1, "320506": 2, "320507": 7, "320508": 3, "320509": 4}
-    assert _shares(counties, 2) == [["320507", "320506"], ["320509", "320508", "320505"]]  # 9 and 8 operators
-    assert _shares(counties, 1) == [["320507", "320509", "320508", "320506", "320505"]]
-    assert _shares({"320505": 1}, 4) == [["320505"]]
-
-
-@pytest.mark.django_db(transaction=True)
-def test_a_regrade_on_postgresql_grades_shares_of_counties_on_connections_of_their_own(cn2016, inspector, settings):
     if connection.vendor != "postgresql":
         pytest.skip("shares are graded at once on PostgreSQL only")
+    gusu = [OperatorFactory(region=region("320508")).pk for _ in range(4)]
+    OperatorFactory(region=region("320506"))
+    assert _id_ranges(["320508"], 2) == [(0, gusu[1]), (gusu[1] + 1, LAST_ID)]
+    assert _id_ranges(["320508"], 4) == [
+        (0, gusu[0]),
+        (gusu[0] + 1, gusu[1]),
+        (gusu[1] + 1, gusu[2]),
+        (gusu[2] + 1, LAST_ID),
+    ]
+    assert _id_ranges(["320508"], 1) == [(0, LAST_ID)]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="shares are graded at once on PostgreSQL only")
+def test_a_regrade_on_postgresql_grades_shares_on_connections_of_their_own(regions, cn2016, inspector, settings):
+    """Outside a transaction (`regions`: a transactional test), as `shian risk regrade` and the worker run it."""
     settings.SHIAN_RISK = {"REGRADE_CONNECTIONS": 2}
     gusu = [OperatorFactory(region=region("320508"), **SELLER) for _ in range(3)]
     others = [OperatorFactory(region=region(code), **SELLER) for code in ("320506", "320506", "320505")]
@@ -455,7 +484,7 @@ def test_a_regrade_on_postgresql_grades_shares_of_counties_on_connections_of_the
     counts = regrade(region=region("320500"), by=inspector, today=TODAY, progress=done.append)
     assert counts == {"graded": 6, "changed": 5, "unchanged": 0, "overridden": 1}
     assert RiskGrade.objects.count() == before + 5
-    assert sorted(done) == [3, 3]  # 姑苏 on one connection, 吴中 and 相城 on the other
+    assert sorted(done) == [3, 3]  # three operators on each connection
     current = RiskGrade.objects.current()
     assert current.count() == 6 and current.get(operator=gusu[0]) == override
     assert {g.grade for g in current.filter(operator__in=[*gusu[1:], *others])} == {"C"}

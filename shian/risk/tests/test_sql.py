@@ -3,7 +3,6 @@ in Python (`rules.assess`): the same table, scores, grades and every point with 
 generated to reach every kind of factor, value, inspection and event of both shipped rule-sets."""
 
 import datetime
-import json
 import random
 from decimal import Decimal
 from pathlib import Path
@@ -139,7 +138,7 @@ def test_the_database_grades_as_the_rules_do(shipped, request, record):
             result.score_grade,
             result.grade,
         ), operator_id
-        assert json.loads(row["points"]) == [p.as_dict() for p in result.points], operator_id
+        assert row["points"] == [p.as_dict() for p in result.points], operator_id
     grades = {r.grade for r in expected.values()}
     parts = {p.part for r in expected.values() for p in r.points}
     assert len(grades) >= 3 and {"static", "dynamic", "adjustment"} <= parts  # the sample reaches the rules
