@@ -1,8 +1,23 @@
 """Fixtures for the whole suite."""
 
+import datetime
+import zoneinfo
+
 import pytest
+import time_machine
 
 pytest_plugins = ["shian.testing.browser"]
+
+# Legal time limits run on the working-day calendar, known only up to the last year whose holiday notice is
+# loaded (chinese-calendar 1.11 knows 2026): tests run on a fixed Monday well inside it, with the clock
+# ticking, so that no deadline they compute reaches an unknown year whatever the real date.
+TEST_NOW = datetime.datetime(2026, 3, 2, 9, 30, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai"))
+
+
+@pytest.fixture(autouse=True)
+def _fixed_today():
+    with time_machine.travel(TEST_NOW, tick=True):
+        yield
 
 
 @pytest.fixture(scope="session")

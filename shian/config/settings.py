@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "shian.registry",
     "shian.risk",
     "shian.inspection",
+    "shian.sampling",
 ]
 
 MIDDLEWARE = [

@@ -55,8 +55,12 @@ def browser(monkeypatch, chromium, demo):
 
 
 def open_page(browser, viewport, **options):
-    """A page that records script errors and CSP violations, so a test can assert there were none."""
+    """A page that records script errors and CSP violations, so a test can assert there were none. Its clock
+    is the server's (the suite runs on a fixed date: conftest.TEST_NOW)."""
+    from django.utils import timezone
+
     context = browser.new_context(viewport=viewport, **options)
+    context.clock.install(time=timezone.now())
     page = context.new_page()
     page.problems = []
     page.on("pageerror", lambda error: page.problems.append(str(error)))

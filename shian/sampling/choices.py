@@ -1,0 +1,40 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class CategoryLevel(models.IntegerChoices):
+    """The four levels of the national sampling system's food categories (regulations.md §2, §8.3)."""
+
+    MAJOR = 1, _("Major category (大类)")
+    SUB = 2, _("Subcategory (亚类)")
+    MINOR = 3, _("Minor category (次亚类)")
+    DETAIL = 4, _("Detailed category (细类)")
+
+
+class AnalyteGroup(models.TextChoices):
+    ADDITIVE = "additive", _("Food additive")
+    CONTAMINANT = "contaminant", _("Contaminant")
+    MYCOTOXIN = "mycotoxin", _("Mycotoxin")
+    PESTICIDE = "pesticide", _("Pesticide residue")
+    VET_DRUG = "vet_drug", _("Veterinary drug residue")
+    MICROBE = "microbe", _("Microorganism")
+    QUALITY = "quality", _("Quality indicator")
+    ILLEGAL = "illegal", _("Non-food substance")
+    OTHER = "other", _("Other")
+
+
+class LimitKind(models.TextChoices):
+    """What a limit says of an analyte in a food category."""
+
+    MAX = "max", _("Maximum level")
+    MIN = "min", _("Minimum level")
+    NOT_DETECTED = "not_detected", _("Must not be detected")
+    NOT_PERMITTED = "not_permitted", _("Not permitted in this food")
+
+
+class Verdict(models.TextChoices):
+    """判定: per test item and per sample."""
+
+    PASS = "pass", _("Pass (合格)")
+    FAIL = "fail", _("Fail (不合格)")
+    NOT_JUDGED = "not_judged", _("Not judged")

@@ -1,0 +1,64 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from shian.sampling.datafiles import DataFileError
+from shian.sampling.models import FoodCatalogue, LimitSet
+from shian.sampling.services import catalogue_load, datafile_kind, limits_load
+
+SHIPPED = Path(__file__).resolve().parents[2] / "data"
+
+
+class Command(BaseCommand):
+    help = (
+        "Sampling data. `sampling load FILE… [--shipped]` loads food catalogues and limit sets (TOML, "
+        "docs/sampling-data.md; catalogues before the limits that refer to them); `sampling catalogues` and "
+        "`sampling limits` list what is loaded."
+    )
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="what", required=True)
+        load = sub.add_parser("load", help="load catalogue and limit files")
+        load.add_argument("files", nargs="*", type=Path)
+        load.add_argument("--shipped", action="store_true", help="the starter data shipped with Shian")
+        sub.add_parser("catalogues", help="list the loaded food catalogues")
+        sub.add_parser("limits", help="list the loaded limit sets")
+
+    def handle(self, *args, what, **options):
+        getattr(self, f"_{what}")(**options)
+
+    def _load(self, files, shipped, **options):
+        paths = [*files, *(sorted(SHIPPED.glob("*.toml")) if shipped else [])]
+        if not paths:
+            raise CommandError("Name the files to load, or --shipped.")
+        failed, queued = False, {"catalogue": [], "limits": []}
+        for path in paths:
+            try:
+                content = path.read_bytes()
+                queued[datafile_kind(content)].append((path, content))
+            except FileNotFoundError:
+                failed = True
+                self.stderr.write(f"{path}: no such file")
+            except DataFileError as exc:
+                failed = True
+                self.stderr.write(f"{path}: {exc}")
+        for kind, load in (("catalogue", catalogue_load), ("limits", limits_load)):
+            for path, content in queued[kind]:
+                try:
+                    loaded, new = load(content=content)
+                except DataFileError as exc:
+                    failed = True
+                    for problem in exc.problems:
+                        self.stderr.write(f"{path}: {problem}")
+                else:
+                    self.stdout.write(f"{path.name}: {loaded}{'' if new else ' (already loaded)'}")
+        if failed:
+            raise CommandError("Some files were not loaded.")
+
+    def _catalogues(self, **options):
+        for c in FoodCatalogue.objects.all():
+            self.stdout.write(f"{c.code:16} v{c.version:<3} {c.year} {c.categories.count():5} categories  {c.name}")
+
+    def _limits(self, **options):
+        for s in LimitSet.objects.all():
+            self.stdout.write(f"{s.code:16} v{s.version:<3} from {s.valid_from} {s.limits.count():6} limits  {s.title}")

@@ -1,0 +1,131 @@
+"""Pure rules of food sampling and testing (SAMR Order 15, regulations.md §2): judging a result against its
+limit, a sample's verdict, which limit applies. No ORM."""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .choices import LimitKind, Verdict
+from .units import UNITS, Reading, convert
+
+
+@dataclass(frozen=True)
+class LimitRule:
+    """One limit as the judgment reads it; `citation` names the standard and clause (GB 2763-2021 表1 …)."""
+
+    kind: str
+    value: Decimal | None
+    unit: str
+    citation: str
+    pk: int | None = None
+
+
+@dataclass(frozen=True)
+class Judgment:
+    """The verdict on one test item, why (a reason code of REASONS), the comparison made, and the citation."""
+
+    verdict: str
+    reason: str
+    detail: str = ""
+    citation: str = ""
+    limit: LimitRule | None = None
+
+
+REASONS = {
+    "no_limit": Verdict.NOT_JUDGED,  # no limit for this analyte in this food: reported, not judged
+    "unit_mismatch": Verdict.NOT_JUDGED,  # the result's unit cannot be compared with the limit's
+    "lod_above_limit": Verdict.NOT_JUDGED,  # not detected, but by a method that could not see the limit
+    "not_detected": Verdict.PASS,
+    "within_limit": Verdict.PASS,
+    "above_minimum": Verdict.PASS,
+    "over_limit": Verdict.FAIL,
+    "below_minimum": Verdict.FAIL,
+    "detected_must_not": Verdict.FAIL,
+    "detected_not_permitted": Verdict.FAIL,
+}
+
+
+def _fmt(value: Decimal, unit: str) -> str:
+    return f"{format(value.normalize(), 'f')} {unit}"
+
+
+def judge(reading: Reading, unit: str, limit: LimitRule | None) -> Judgment:
+    """Judge one item (regulations.md §2; GB 2760/2762/2763 read as the standards' tables): a value equal to
+    the limit passes; "not detected", or a value below the method's detection limit, passes unless that limit
+    itself lies above the limit; a detected non-permitted or must-not-be-detected substance fails; a value is
+    converted to the limit's unit first and never compared across dimensions (mass fraction vs volume)."""
+    if limit is None:
+        return Judgment(Verdict.NOT_JUDGED, "no_limit")
+    cite = limit.citation
+    target = UNITS[limit.unit]
+    source = UNITS.get(unit)
+    detected = not reading.not_detected and reading.value is not None
+    if detected and reading.lod is not None and reading.value < reading.lod:
+        detected = False
+    if not detected:
+        if limit.kind == LimitKind.MIN:
+            return Judgment(Verdict.FAIL, "below_minimum", f"未检出 < {_fmt(limit.value, limit.unit)}", cite, limit)
+        if reading.lod is not None and limit.kind == LimitKind.MAX and source is not None:
+            lod = convert(reading.lod, source, target)
+            if lod is not None and lod > limit.value:
+                detail = f"LOD {_fmt(reading.lod, unit)} > {_fmt(limit.value, limit.unit)}"
+                return Judgment(Verdict.NOT_JUDGED, "lod_above_limit", detail, cite, limit)
+        return Judgment(Verdict.PASS, "not_detected", "未检出", cite, limit)
+    if limit.kind == LimitKind.NOT_DETECTED:
+        return Judgment(Verdict.FAIL, "detected_must_not", _fmt(reading.value, unit), cite, limit)
+    if limit.kind == LimitKind.NOT_PERMITTED:
+        return Judgment(Verdict.FAIL, "detected_not_permitted", _fmt(reading.value, unit), cite, limit)
+    value = convert(reading.value, source, target) if source is not None else None
+    if value is None:
+        return Judgment(Verdict.NOT_JUDGED, "unit_mismatch", f"{unit} ≠ {limit.unit}", cite, limit)
+    shown = _fmt(reading.value, unit)
+    if unit != limit.unit:
+        shown += f" = {_fmt(value, limit.unit)}"
+    if limit.kind == LimitKind.MIN:
+        ok = value >= limit.value
+        sign, reason = ("≥", "above_minimum") if ok else ("<", "below_minimum")
+    else:
+        ok = value <= limit.value
+        sign, reason = ("≤", "within_limit") if ok else (">", "over_limit")
+    verdict = Verdict.PASS if ok else Verdict.FAIL
+    return Judgment(verdict, reason, f"{shown} {sign} {_fmt(limit.value, limit.unit)}", cite, limit)
+
+
+def sample_verdict(verdicts: Iterable[str]) -> str | None:
+    """A sample fails when any item fails; it passes when every item passed; an item not judged leaves the
+    sample for review (None) unless another item already failed it; no items, no verdict."""
+    seen = set(verdicts)
+    if Verdict.FAIL in seen:
+        return Verdict.FAIL
+    if not seen or Verdict.NOT_JUDGED in seen:
+        return None
+    return Verdict.PASS
+
+
+@dataclass(frozen=True)
+class LimitCandidate:
+    """A limit as stored: for `category` ("" for every food) from `valid_from` until `valid_to` (exclusive)."""
+
+    rule: LimitRule
+    category: str
+    valid_from: object
+    valid_to: object = None
+
+
+def applicable_limit(candidates: Sequence[LimitCandidate], categories: Sequence[str], on) -> LimitRule | None:
+    """The limit for a food on a date: the one set for the most specific of its `categories` (the food's own
+    category first, then its ancestors, then "" for every food) in force on `on`; where two standards both set
+    one at that level, the stricter (the lower maximum, the higher minimum; a ban before any number)."""
+    in_force = [c for c in candidates if c.valid_from <= on and (c.valid_to is None or on < c.valid_to)]
+    for category in (*categories, ""):
+        level = [c.rule for c in in_force if c.category == category]
+        if level:
+            return min(level, key=_strictness)
+    return None
+
+
+def _strictness(rule: LimitRule):
+    if rule.kind in (LimitKind.NOT_DETECTED, LimitKind.NOT_PERMITTED):
+        return (0, Decimal(0))
+    base = rule.value * UNITS[rule.unit].factor
+    return (1, base) if rule.kind == LimitKind.MAX else (2, -base)
