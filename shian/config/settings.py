@@ -255,6 +255,17 @@ SHIAN_RISK = {
     "REGRADE_CONNECTIONS": env_int("RISK_REGRADE_CONNECTIONS", 2),
 }
 
+# Sampling (SAMR Order 15, regulations.md §2): time limits tagged [S] or [R] there, so that a province can set
+# what its reading of the rules says. Working days unless named in days.
+SHIAN_SAMPLING = {
+    "MIN_SAMPLERS": env_int("SAMPLING_MIN_SAMPLERS", 2),  # at least two samplers [R]
+    "TO_LAB_WORKING_DAYS": env_int("SAMPLING_TO_LAB_WORKING_DAYS", 5),  # art. 20 ¶1 [S]
+    "REPORT_WORKING_DAYS": env_int("SAMPLING_REPORT_WORKING_DAYS", 20),  # art. 24 ¶2 [S]
+    "FAIL_REPORT_WORKING_DAYS": env_int("SAMPLING_FAIL_REPORT_WORKING_DAYS", 2),  # art. 26 ¶2 [R]
+    "PASS_REPORT_WORKING_DAYS": env_int("SAMPLING_PASS_REPORT_WORKING_DAYS", 7),  # art. 26 ¶1 [R]
+    "DISPOSAL_DAYS": env_int("SAMPLING_DISPOSAL_DAYS", 90),  # art. 45 [R]
+}
+
 # Evidence (五定) limits; see docs/deploy.md.
 SHIAN_EVIDENCE = {
     "MAX_BYTES": env_int("EVIDENCE_MAX_BYTES", 15 * 1024 * 1024),
@@ -326,6 +337,9 @@ SPECTACULAR_SETTINGS = {
         "InspectionStatusEnum": "shian.inspection.choices.InspectionStatus",
         "RectificationKindEnum": "shian.inspection.choices.RectificationKind",
         "RectificationStatusEnum": "shian.inspection.choices.RectificationStatus",
+        "SampleStatusEnum": "shian.sampling.choices.SampleStatus",
+        "TestResultStatusEnum": "shian.sampling.choices.ResultStatus",
+        "VerdictEnum": "shian.sampling.choices.Verdict",
     },
 }
 

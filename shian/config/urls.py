@@ -16,6 +16,7 @@ api_v1 = [
     path("", include("shian.registry.api_urls")),
     path("", include("shian.risk.api_urls")),
     path("", include("shian.inspection.api_urls")),
+    path("", include("shian.sampling.api_urls")),
 ]
 
 urlpatterns = [

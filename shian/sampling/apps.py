@@ -3,7 +3,10 @@ from django.utils.translation import gettext_lazy as _
 
 from shian.core.choices import Role
 
-_READERS = ["sampling.view_foodcatalogue", "sampling.view_limitset", "sampling.view_analyte"]
+_DATA = ["sampling.view_foodcatalogue", "sampling.view_limitset", "sampling.view_analyte", "sampling.view_lab"]
+_READERS = [*_DATA, "sampling.view_sample", "sampling.view_testresult"]
+_SAMPLERS = [*_READERS, "sampling.add_sample", "sampling.change_sample"]
+_LAB = [*_READERS, "sampling.report_results"]
 
 
 class SamplingConfig(AppConfig):
@@ -11,18 +14,30 @@ class SamplingConfig(AppConfig):
     label = "sampling"
     verbose_name = _("Sampling and testing")
     default_auto_field = "django.db.models.BigAutoField"
+    api_scopes = {
+        "samples:read": _("Read samples and their test results"),
+        "samples:results": _("Report test results (a lab system)"),
+    }
     audit_actions = {
         "sampling.analyte.create": _("Added an analyte"),
         "sampling.analyte.update": _("Changed an analyte"),
         "sampling.catalogue.load": _("Loaded a food catalogue"),
         "sampling.limits.load": _("Loaded a limit set"),
+        "sampling.sample.record": _("Recorded a sample"),
+        "sampling.sample.receive": _("Received a sample at the lab"),
+        "sampling.results.report": _("Reported test results"),
+        "sampling.result.review": _("Corrected a test result kept for review"),
+        "sampling.sample.conclude": _("Concluded a sample"),
     }
     role_permissions = {
-        Role.ADMIN: [*_READERS, "sampling.add_foodcatalogue", "sampling.add_limitset"],
-        Role.AGENCY_HEAD: _READERS,
-        Role.SAMPLING_OFFICER: _READERS,
+        Role.ADMIN: [*_SAMPLERS, "sampling.add_foodcatalogue", "sampling.add_limitset", "sampling.add_lab"],
+        Role.AGENCY_HEAD: _SAMPLERS,
+        Role.SAMPLING_OFFICER: _SAMPLERS,
         Role.INSPECTOR: _READERS,
         Role.CASE_OFFICER: _READERS,
         Role.COMMITTEE_OFFICE: _READERS,
-        Role.LAB: _READERS,
+        Role.LAB: _LAB,
+        Role.PRINCIPAL: ["sampling.view_sample", "sampling.view_testresult"],
+        Role.DIRECTOR: ["sampling.view_sample", "sampling.view_testresult"],
+        Role.OFFICER: ["sampling.view_sample", "sampling.view_testresult"],
     }

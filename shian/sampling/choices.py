@@ -38,3 +38,32 @@ class Verdict(models.TextChoices):
     PASS = "pass", _("Pass (合格)")
     FAIL = "fail", _("Fail (不合格)")
     NOT_JUDGED = "not_judged", _("Not judged")
+
+
+class Stage(models.TextChoices):
+    """Where in the chain a sample is taken."""
+
+    PRODUCTION = "production", _("Production")
+    DISTRIBUTION = "distribution", _("Distribution")
+    CATERING = "catering", _("Catering")
+    FARM_MARKET = "farm_market", _("Farm-produce market")
+
+
+class SampleStatus(models.TextChoices):
+    """A sample's way from the shop to its verdict (SAMR Order 15; regulations.md §2)."""
+
+    SAMPLED = "sampled", _("Sampled, on the way to the lab")
+    TESTING = "testing", _("At the lab")
+    PASSED = "passed", _("Passed")
+    FAILED = "failed", _("Failed")
+
+
+class ResultStatus(models.TextChoices):
+    JUDGED = "judged", _("Judged")
+    PENDING_REVIEW = "pending_review", _("Pending review")
+
+
+class ResultSource(models.TextChoices):
+    WEB = "web", _("Entered on the web")
+    IMPORT = "import", _("Imported from a file")
+    API = "api", _("Pushed by a lab system")

@@ -1,5 +1,6 @@
 """Pure rules of food sampling and testing (SAMR Order 15, regulations.md §2): judging a result against its
-limit, a sample's verdict, which limit applies. No ORM."""
+limit, a sample's verdict, which limit applies, the fixed legal limits. No ORM. The [S] and [R] time limits
+of regulations.md §2 are settings (SHIAN_SAMPLING), not constants."""
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -7,6 +8,9 @@ from decimal import Decimal
 
 from .choices import LimitKind, Verdict
 from .units import UNITS, Reading, convert
+
+RETEST_APPLY_WORKING_DAYS = 7  # the operator may apply for a re-test within 7 working days [V: FSL art. 88 ¶1]
+RAPID_TEST_OBJECTION_HOURS = 4  # objection to a farm-produce rapid test within 4 hours [V: FSL art. 88 ¶2]
 
 
 @dataclass(frozen=True)
@@ -92,14 +96,18 @@ def judge(reading: Reading, unit: str, limit: LimitRule | None) -> Judgment:
 
 
 def sample_verdict(verdicts: Iterable[str]) -> str | None:
-    """A sample fails when any item fails; it passes when every item passed; an item not judged leaves the
-    sample for review (None) unless another item already failed it; no items, no verdict."""
+    """A sample fails when any item fails and passes when none fails and at least one passed; items without a
+    limit are reported beside the verdict without deciding it; with no judged item there is no verdict."""
     seen = set(verdicts)
     if Verdict.FAIL in seen:
         return Verdict.FAIL
-    if not seen or Verdict.NOT_JUDGED in seen:
-        return None
-    return Verdict.PASS
+    return Verdict.PASS if Verdict.PASS in seen else None
+
+
+def needs_review(judgment: Judgment) -> bool:
+    """An item a person must look at before the sample can be concluded: its unit cannot be compared with the
+    limit's, or a "not detected" came from a method that could not see the limit."""
+    return judgment.reason in ("unit_mismatch", "lod_above_limit")
 
 
 @dataclass(frozen=True)

@@ -117,7 +117,11 @@ class Reading:
 
 
 class UnreadableValue(ValueError):
-    pass
+    """Why a value cannot be read: `code` is "empty", "not_a_number" or "negative"."""
+
+    def __init__(self, code: str, message: str):
+        self.code = code
+        super().__init__(message)
 
 
 _NOT_DETECTED = {"未检出", "nd", "n.d.", "n.d", "notdetected", "<lod", "未检测到", "阴性", "negative"}
@@ -140,7 +144,7 @@ def read_value(text: str) -> Reading:
     0.01), "未检出(<0.01)". Raises UnreadableValue saying why."""
     cleaned = unicodedata.normalize("NFKC", str(text or "")).strip().replace(" ", "").translate(_SUPERSCRIPTS)
     if not cleaned:
-        raise UnreadableValue("empty value")
+        raise UnreadableValue("empty", "empty value")
     lowered = cleaned.lower()
     for prefix in ("未检出", "nd"):
         if lowered.startswith(prefix) and lowered[len(prefix) :].startswith("("):
@@ -156,9 +160,9 @@ def read_value(text: str) -> Reading:
     try:
         value = _number(lowered)
     except InvalidOperation:
-        raise UnreadableValue(f"not a number: {text!r}") from None
+        raise UnreadableValue("not_a_number", f"not a number: {text!r}") from None
     if not value.is_finite():
-        raise UnreadableValue(f"not a number: {text!r}")
+        raise UnreadableValue("not_a_number", f"not a number: {text!r}")
     if value < 0:
-        raise UnreadableValue(f"negative value: {text!r}")
+        raise UnreadableValue("negative", f"negative value: {text!r}")
     return Reading(value)

@@ -17,10 +17,12 @@ def in_region_q(path: str, code: str) -> models.Q:
 
 class Scope(NamedTuple):
     """Where a model keeps its place. `region`: lookup path to its county Region. `operator`: lookup path
-    to the Operator it belongs to ("pk" for the Operator itself), or None when no business owns it."""
+    to the Operator it belongs to ("pk" for the Operator itself), or None when no business owns it. `lab`:
+    lookup path to the testing lab whose users may see it, or None."""
 
     region: str
     operator: str | None = None
+    lab: str | None = None
 
 
 class ScopedQuerySet(models.QuerySet):
@@ -39,6 +41,8 @@ class ScopedQuerySet(models.QuerySet):
             return self.filter(in_region_q(scope.region, user.jurisdiction_id))
         if user.kind == UserKind.BUSINESS and scope.operator:
             return self.filter(**{f"{scope.operator}__in": user.operator_memberships.values("operator_id")})
+        if user.kind == UserKind.LAB and scope.lab:
+            return self.filter(**{f"{scope.lab}__in": user.lab_memberships.values("lab_id")})
         return self.none()
 
     def in_region(self, code: str) -> "ScopedQuerySet":

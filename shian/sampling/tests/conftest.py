@@ -14,3 +14,63 @@ def starter(db):
     for path in sorted(DATA.glob("limits-*.toml")):
         limits_load(content=path.read_bytes())
     return catalogue
+
+
+@pytest.fixture
+def gusu_bureau(db):
+    from shian.core.tests.factories import AgencyFactory, region
+
+    return AgencyFactory(name="姑苏区市场监督管理局", region=region("320508"))
+
+
+@pytest.fixture
+def samplers(gusu_bureau):
+    """Two sampling officers of the 姑苏 bureau."""
+    from shian.core.choices import Role
+    from shian.core.tests.factories import RegulatorFactory
+
+    return [
+        RegulatorFactory(username=f"sampler-{n}", agency=gusu_bureau, roles=[Role.SAMPLING_OFFICER]) for n in (1, 2)
+    ]
+
+
+@pytest.fixture
+def lab(db):
+    from .factories import LabFactory
+
+    return LabFactory(name="苏州市食品检验检测中心")
+
+
+@pytest.fixture
+def analyst(lab):
+    from .factories import LabUserFactory
+
+    return LabUserFactory(username="analyst", lab=lab)
+
+
+@pytest.fixture
+def shop(db):
+    from shian.registry.tests.factories import OperatorFactory
+
+    return OperatorFactory(name="姑苏粮油店", category="sales")
+
+
+@pytest.fixture
+def record(starter, samplers, lab, shop):
+    """Record a sample of a food (细类 name) bought at `shop` by the two samplers."""
+    from shian.sampling.models import FoodCategory
+    from shian.sampling.services import sample_record
+
+    def make(food="酱油", operator=None, **fields):
+        category = FoodCategory.objects.get(catalogue=starter, level=4, name__startswith=food)
+        defaults = {"product_name": f"某品牌{food}", "quantity": "4瓶", "backup_quantity": "2瓶"}
+        return sample_record(
+            by=samplers[0],
+            operator=operator or shop,
+            category=category,
+            lab=lab,
+            samplers=samplers,
+            **(defaults | fields),
+        )
+
+    return make

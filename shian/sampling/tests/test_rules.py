@@ -6,7 +6,7 @@ from decimal import Decimal as D
 import pytest
 
 from shian.sampling.choices import LimitKind, Verdict
-from shian.sampling.rules import LimitCandidate, LimitRule, applicable_limit, judge, sample_verdict
+from shian.sampling.rules import LimitCandidate, LimitRule, applicable_limit, judge, needs_review, sample_verdict
 from shian.sampling.units import Reading, UnreadableValue, convert, read_value, unit_of
 
 SORBIC = LimitRule(LimitKind.MAX, D("1.0"), "g/kg", "GB 2760-2024 表A.1")
@@ -74,11 +74,19 @@ def test_without_a_limit_the_item_is_reported_but_not_judged():
     assert (judgment.verdict, judgment.reason, judgment.citation) == (Verdict.NOT_JUDGED, "no_limit", "")
 
 
-def test_a_sample_fails_on_any_item_and_passes_only_when_all_pass():
+def test_a_sample_fails_on_any_item_and_passes_when_none_fails():
     assert sample_verdict([Verdict.PASS, Verdict.FAIL, Verdict.NOT_JUDGED]) == Verdict.FAIL
     assert sample_verdict([Verdict.PASS, Verdict.PASS]) == Verdict.PASS
-    assert sample_verdict([Verdict.PASS, Verdict.NOT_JUDGED]) is None
+    assert sample_verdict([Verdict.PASS, Verdict.NOT_JUDGED]) == Verdict.PASS  # an item without a limit
+    assert sample_verdict([Verdict.NOT_JUDGED]) is None
     assert sample_verdict([]) is None
+
+
+def test_an_incomparable_unit_or_a_blind_method_needs_a_person():
+    assert needs_review(judge(Reading(D("0.5")), "g/L", SORBIC))
+    assert needs_review(judge(Reading(None, not_detected=True, lod=D("2")), "g/kg", SORBIC))
+    assert not needs_review(judge(Reading(D("5")), "mg/kg", None))
+    assert not needs_review(judge(Reading(D("2")), "g/kg", SORBIC))
 
 
 def _candidate(rule, category, start, end=None):

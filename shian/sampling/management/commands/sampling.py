@@ -1,10 +1,12 @@
 from pathlib import Path
 
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from shian.sampling.datafiles import DataFileError
 from shian.sampling.models import FoodCatalogue, LimitSet
-from shian.sampling.services import catalogue_load, datafile_kind, limits_load
+from shian.sampling.services import catalogue_load, datafile_kind, limits_load, results_import
 
 SHIPPED = Path(__file__).resolve().parents[2] / "data"
 
@@ -13,7 +15,8 @@ class Command(BaseCommand):
     help = (
         "Sampling data. `sampling load FILE… [--shipped]` loads food catalogues and limit sets (TOML, "
         "docs/sampling-data.md; catalogues before the limits that refer to them); `sampling catalogues` and "
-        "`sampling limits` list what is loaded."
+        "`sampling limits` list what is loaded; `sampling import-results FILE [--as USER]` imports a lab's results "
+        "(CSV or XLSX) and reports every row kept for review or refused."
     )
 
     def add_arguments(self, parser):
@@ -23,9 +26,31 @@ class Command(BaseCommand):
         load.add_argument("--shipped", action="store_true", help="the starter data shipped with Shian")
         sub.add_parser("catalogues", help="list the loaded food catalogues")
         sub.add_parser("limits", help="list the loaded limit sets")
+        results = sub.add_parser("import-results", help="import test results (CSV or XLSX)")
+        results.add_argument("file", type=Path)
+        results.add_argument("--as", dest="username", help="import as this (lab) user; only their samples")
 
     def handle(self, *args, what, **options):
-        getattr(self, f"_{what}")(**options)
+        getattr(self, f"_{what.replace('-', '_')}")(**options)
+
+    def _import_results(self, file, username, **options):
+        user = None
+        if username:
+            user = get_user_model().objects.filter(username=username).first()
+            if user is None:
+                raise CommandError(f"No user {username!r}")
+        if not file.exists():
+            raise CommandError(f"{file}: no such file")
+        try:
+            report = results_import(path=file, by=user)
+        except ValidationError as exc:
+            raise CommandError(f"{file}: {' '.join(exc.messages)}") from exc
+        for line in [*report.refused, *report.pending]:
+            self.stderr.write(line)
+        self.stdout.write(
+            f"{report.rows} rows: {report.judged} judged, {len(report.pending)} kept for review, "
+            f"{len(report.refused)} refused; {len(report.concluded)} samples concluded"
+        )
 
     def _load(self, files, shipped, **options):
         paths = [*files, *(sorted(SHIPPED.glob("*.toml")) if shipped else [])]
