@@ -95,6 +95,7 @@ class WorkingCalendar:
 
     def __init__(self) -> None:
         self._years: dict[int, YearDays] = {}
+        self._added: dict[tuple[date, int], date | int] = {}  # a date, or the unknown year it ran into
 
     def year(self, year: int) -> YearDays:
         """The changed days of `year`; raises `CalendarYearUnknown` if no notice or library knows it."""
@@ -131,7 +132,17 @@ class WorkingCalendar:
     def add_working_days(self, start: date, days: int) -> date:
         if days == 0:
             return start
-        return next(islice(self._walk(start, ONE_DAY if days > 0 else -ONE_DAY), abs(days) - 1, None))
+        key = (start, days)
+        if key not in self._added:  # a batch asks for the same few start days again and again
+            try:
+                walk = self._walk(start, ONE_DAY if days > 0 else -ONE_DAY)
+                self._added[key] = next(islice(walk, abs(days) - 1, None))
+            except CalendarYearUnknown as exc:
+                self._added[key] = exc.year
+        found = self._added[key]
+        if isinstance(found, int):
+            raise CalendarYearUnknown(found)
+        return found
 
     def working_days_between(self, start: date, end: date) -> int:
         step = ONE_DAY if end >= start else -ONE_DAY

@@ -25,15 +25,14 @@ def _superseded_on() -> dict[int, datetime.date]:
 class LimitBook:
     """Loaded once for a judgment run; `limit_for` answers from memory."""
 
-    def __init__(self, candidates: dict[int, list[LimitCandidate]]):
-        self._candidates = candidates
-        self._answers: dict[tuple, LimitRule | None] = {}
+    def __init__(self, candidates: dict[int, dict[str, list[LimitCandidate]]]):
+        self._candidates = candidates  # analyte id -> category code -> limits
 
     @classmethod
     def load(cls, analyte_ids=None) -> "LimitBook":
         ends = _superseded_on()
         rows = Limit.objects.all() if analyte_ids is None else Limit.objects.filter(analyte_id__in=analyte_ids)
-        candidates = defaultdict(list)
+        candidates = defaultdict(lambda: defaultdict(list))
         for limit in rows.only(
             "pk",
             "analyte_id",
@@ -54,13 +53,10 @@ class LimitBook:
             if end is not None and end <= limit.valid_from:
                 continue
             rule = LimitRule(limit.kind, limit.value, limit.unit, limit.citation, limit.pk)
-            candidates[limit.analyte_id].append(LimitCandidate(rule, limit.category_code, limit.valid_from, end))
-        return cls(dict(candidates))
+            candidates[limit.analyte_id][limit.category_code].append(LimitCandidate(rule, limit.valid_from, end))
+        return cls({analyte: dict(by_category) for analyte, by_category in candidates.items()})
 
     def limit_for(self, analyte_id: int, lineage: tuple[str, ...], on: datetime.date) -> LimitRule | None:
         """The limit for an analyte in a food (its category and the categories above it) on a date."""
-        key = (analyte_id, lineage, on)
-        if key not in self._answers:
-            found = self._candidates.get(analyte_id)
-            self._answers[key] = applicable_limit(found, lineage, on) if found else None
-        return self._answers[key]
+        found = self._candidates.get(analyte_id)
+        return applicable_limit(found, lineage, on) if found else None

@@ -2,7 +2,7 @@
 limit, a sample's verdict, which limit applies, the fixed legal limits. No ORM. The [S] and [R] time limits
 of regulations.md §2 are settings (SHIAN_SAMPLING), not constants."""
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -112,23 +112,26 @@ def needs_review(judgment: Judgment) -> bool:
 
 @dataclass(frozen=True)
 class LimitCandidate:
-    """A limit as stored: for `category` ("" for every food) from `valid_from` until `valid_to` (exclusive)."""
+    """A limit as stored: in force from `valid_from` until `valid_to` (exclusive; None: open)."""
 
     rule: LimitRule
-    category: str
     valid_from: object
     valid_to: object = None
 
 
-def applicable_limit(candidates: Sequence[LimitCandidate], categories: Sequence[str], on) -> LimitRule | None:
-    """The limit for a food on a date: the one set for the most specific of its `categories` (the food's own
-    category first, then its ancestors, then "" for every food) in force on `on`; where two standards both set
-    one at that level, the stricter (the lower maximum, the higher minimum; a ban before any number)."""
-    in_force = [c for c in candidates if c.valid_from <= on and (c.valid_to is None or on < c.valid_to)]
+def applicable_limit(
+    by_category: Mapping[str, Sequence[LimitCandidate]], categories: Sequence[str], on
+) -> LimitRule | None:
+    """The limit for a food on a date, from the limits of one analyte by category code ("" for every food):
+    the one set for the most specific of the food's `categories` (its own first, then its ancestors, then every
+    food) in force on `on`; where two standards both set one at that level, the stricter (a ban before any
+    number, then the lower maximum or the higher minimum) [R: regulations.md §8.2; the rows cite the standard]."""
     for category in (*categories, ""):
-        level = [c.rule for c in in_force if c.category == category]
-        if level:
-            return min(level, key=_strictness)
+        found = by_category.get(category)
+        if found:
+            level = [c.rule for c in found if c.valid_from <= on and (c.valid_to is None or on < c.valid_to)]
+            if level:
+                return level[0] if len(level) == 1 else min(level, key=_strictness)
     return None
 
 

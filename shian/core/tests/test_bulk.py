@@ -6,7 +6,7 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 
-from shian.core.bulk import insert_rows, without_cycle_collection
+from shian.core.bulk import chunked, insert_rows, update_grouped, without_cycle_collection
 from shian.core.models import AuditEntry, Region
 
 pytestmark = pytest.mark.django_db
@@ -67,3 +67,20 @@ def test_the_cycle_collector_is_off_inside_and_as_it_was_afterwards():
         assert not gc.isenabled()  # left off by whoever turned it off
     finally:
         gc.enable()
+
+
+def test_chunked_splits_in_order_without_losing_or_repeating_any():
+    assert list(chunked(range(7), 3)) == [[0, 1, 2], [3, 4, 5], [6]]
+    assert list(chunked([], 3)) == []
+
+
+@pytest.mark.django_db
+def test_update_grouped_saves_each_instances_own_values():
+    from shian.core.tests.factories import AgencyFactory
+
+    agencies = [AgencyFactory(name=f"局{n}", phone="") for n in range(5)]
+    for n, agency in enumerate(agencies):
+        agency.phone = "110" if n % 2 else f"12{n}"
+    update_grouped(type(agencies[0]), agencies, ["phone"])
+    stored = sorted(type(agencies[0]).objects.filter(pk__in=[a.pk for a in agencies]).values_list("name", "phone"))
+    assert stored == [("局0", "120"), ("局1", "110"), ("局2", "122"), ("局3", "110"), ("局4", "124")]

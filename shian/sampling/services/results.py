@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
+from shian.core.bulk import chunked, update_grouped
 from shian.core.choices import Role, UserKind
 from shian.core.models import User, signed_in
 from shian.core.services.audit import audit_entry, audit_record, audit_record_many, snapshot
@@ -76,7 +77,9 @@ class Judge:
 
 def _replace_earlier(samples_with_results: dict[Sample, list[TestResult]]) -> None:
     """A later report of an item replaces the earlier one (a lab corrects itself before the conclusion)."""
-    had = set(TestResult.objects.filter(sample__in=list(samples_with_results)).values_list("sample_id", flat=True))
+    had = set()
+    for part in chunked([s.pk for s in samples_with_results]):
+        had.update(TestResult.objects.filter(sample_id__in=part).values_list("sample_id", flat=True))
     for sample, results in samples_with_results.items():
         if sample.pk in had:
             analytes = {r.analyte_id for r in results if r.analyte_id}
@@ -91,8 +94,9 @@ def _conclude(samples: list[Sample], by) -> list[Sample]:
     failure to its sampling bureau. Returns the samples concluded."""
     ready = [s for s in samples if s.concluded_on is not None and s.status not in CONCLUDED]
     results = defaultdict(list)
-    for r in TestResult.objects.filter(sample__in=ready).select_related("analyte").order_by("sample_id", "pk"):
-        results[r.sample_id].append(r)
+    for part in chunked([s.pk for s in ready]):
+        for r in TestResult.objects.filter(sample_id__in=part).select_related("analyte").order_by("sample_id", "pk"):
+            results[r.sample_id].append(r)
     calendar, now, done = WorkingCalendar(), timezone.now(), []
     audits, ledger = [], []
     for sample in ready:
@@ -132,7 +136,7 @@ def _conclude(samples: list[Sample], by) -> list[Sample]:
             )
         )
         done.append(sample)
-    Sample.objects.bulk_update(done, ["verdict", "status", "reported_at", "report_deadline"], batch_size=1000)
+    update_grouped(Sample, done, ["verdict", "status", "reported_at", "report_deadline"])
     audit_record_many(audits)
     if ledger:
         ledger_append_many(ledger)
@@ -173,12 +177,9 @@ def _store(batch: dict[Sample, list[TestResult]], concluded_on: dict[Sample, dat
     for results in batch.values():
         _flag_repeats(results)
     arriving = [s for s in batch if s.status == SampleStatus.SAMPLED]
-    for sample in arriving:
-        before = received(sample, now, calendar)
-        audits.append(
-            audit_entry(actor=by, action="sampling.sample.receive", obj=sample, before=before, after=snapshot(sample))
-        )
-    Sample.objects.bulk_update(arriving, ["received_at", "report_due", "status"], batch_size=1000)
+    for sample in arriving:  # a report of results is the lab's receipt, if it did not record one before
+        received(sample, now, calendar)
+    update_grouped(Sample, arriving, ["received_at", "report_due", "status"])
     _replace_earlier(batch)
     TestResult.objects.bulk_create([r for results in batch.values() for r in results], batch_size=2000)
     for sample, results in batch.items():
@@ -186,10 +187,11 @@ def _store(batch: dict[Sample, list[TestResult]], concluded_on: dict[Sample, dat
             {"analyte": r.analyte_text, "value": r.value_text, "unit": r.unit_text, "verdict": r.verdict}
             for r in results
         ]
-        audits.append(audit_entry(actor=by, action="sampling.results.report", obj=sample, after={"results": reported}))
+        after = {"results": reported, "received_at": sample.received_at.isoformat()}
+        audits.append(audit_entry(actor=by, action="sampling.results.report", obj=sample, after=after))
     for sample, day in concluded_on.items():
         sample.concluded_on = day
-    Sample.objects.bulk_update(list(concluded_on), ["concluded_on"], batch_size=1000)
+    update_grouped(Sample, concluded_on, ["concluded_on"])
     audit_record_many(audits)
     return _conclude(list(batch), by)
 
@@ -283,7 +285,7 @@ def results_import(*, path: Path, by, source: str = ResultSource.IMPORT) -> Resu
         raise ValidationError(str(exc)) from exc
     visible = Sample.objects.all() if by is None else Sample.objects.visible_to(by)
     codes = {_text(raw["sample"]) for _n, raw in rows}
-    samples = {s.code: s for s in visible.filter(code__in=codes).select_related("category")}
+    samples = {s.code: s for part in chunked(codes) for s in visible.filter(code__in=part).select_related("category")}
     judge_with, report = Judge(), ResultsImport(rows=len(rows))
     batch, concluded_on, stored = defaultdict(list), {}, []
     for number, raw in rows:

@@ -90,7 +90,15 @@ def test_an_incomparable_unit_or_a_blind_method_needs_a_person():
 
 
 def _candidate(rule, category, start, end=None):
-    return LimitCandidate(rule, category, datetime.date.fromisoformat(start), end and datetime.date.fromisoformat(end))
+    dates = datetime.date.fromisoformat(start), end and datetime.date.fromisoformat(end)
+    return category, LimitCandidate(rule, *dates)
+
+
+def _by_category(*candidates):
+    found = {}
+    for category, candidate in candidates:
+        found.setdefault(category, []).append(candidate)
+    return found
 
 
 def test_the_most_specific_category_in_force_on_the_date_applies():
@@ -98,12 +106,12 @@ def test_the_most_specific_category_in_force_on_the_date_applies():
     old = LimitRule(LimitKind.MAX, D("0.1"), "mg/kg", "GB 2763-2019")
     new = LimitRule(LimitKind.MAX, D("0.05"), "mg/kg", "GB 2763-2021")
     banned = LimitRule(LimitKind.NOT_DETECTED, None, "mg/kg", "公告")
-    candidates = [
+    candidates = _by_category(
         _candidate(general, "0801", "2020-01-01"),
         _candidate(old, "080101", "2020-01-01", "2021-09-03"),
         _candidate(new, "080101", "2021-09-03"),
         _candidate(banned, "", "2020-01-01"),
-    ]
+    )
     chain = ["080101", "0801", "08"]
     assert applicable_limit(candidates, chain, datetime.date(2021, 9, 2)) is old
     assert applicable_limit(candidates, chain, datetime.date(2021, 9, 3)) is new
@@ -115,7 +123,7 @@ def test_the_most_specific_category_in_force_on_the_date_applies():
 def test_where_two_standards_set_a_limit_the_stricter_applies():
     loose = LimitRule(LimitKind.MAX, D("1"), "mg/kg", "A")
     strict = LimitRule(LimitKind.MAX, D("500"), "μg/kg", "B")
-    candidates = [_candidate(loose, "01", "2020-01-01"), _candidate(strict, "01", "2020-01-01")]
+    candidates = _by_category(_candidate(loose, "01", "2020-01-01"), _candidate(strict, "01", "2020-01-01"))
     assert applicable_limit(candidates, ["01"], datetime.date(2024, 1, 1)) is strict
 
 

@@ -171,3 +171,21 @@ def test_the_limit_is_the_one_in_force_on_the_sampling_day(record, analyst, star
     sample = record(sampled_at=sampled)
     outcome = results_record(sample=sample, by=analyst, rows=[LabRow("苯甲酸", "5", "g/kg")])[0]
     assert (outcome.result.verdict, outcome.result.reason) == (Verdict.NOT_JUDGED, "no_limit")
+
+
+def test_stored_results_can_be_judged_again_against_the_limits_loaded_now(record, analyst, starter):
+    from shian.sampling.selectors import judgments
+    from shian.sampling.services import limits_load
+
+    sample = record()
+    results_record(sample=sample, by=analyst, rows=[LabRow("苯甲酸", "0.8", "g/kg"), LabRow("山梨酸", "x", "g/kg")])
+    assert [j.verdict for _pk, j in judgments(TestResult.objects.all())] == [Verdict.PASS]
+    stricter = (
+        '[limits]\ncode = "gb2760"\nversion = 2\ntitle = "GB 2760 (draft)"\ncatalogue = "cn-sampling"\n'
+        'valid_from = 2026-01-01\n\n[[limit]]\nanalyte = "benzoic-acid"\ncategory = "0201"\nvalue = "0.5"\n'
+        'unit = "g/kg"\nstandard = "GB 2760-2026"\n'
+    )
+    limits_load(content=stricter.encode())
+    [(_pk, again)] = judgments(TestResult.objects.all())
+    assert (again.verdict, again.citation) == (Verdict.FAIL, "GB 2760-2026")
+    assert TestResult.objects.get(analyte__code="benzoic-acid").verdict == Verdict.PASS  # nothing written
