@@ -4,8 +4,29 @@ from django.utils.translation import gettext_lazy as _
 from shian.core.choices import Role
 
 _DATA = ["sampling.view_foodcatalogue", "sampling.view_limitset", "sampling.view_analyte", "sampling.view_lab"]
-_READERS = [*_DATA, "sampling.view_sample", "sampling.view_testresult"]
-_SAMPLERS = [*_READERS, "sampling.add_sample", "sampling.change_sample"]
+_READERS = [
+    *_DATA,
+    "sampling.view_sample",
+    "sampling.view_testresult",
+    "sampling.view_retest",
+    "sampling.view_disposal",
+]
+_SAMPLERS = [
+    *_READERS,
+    "sampling.add_sample",
+    "sampling.change_sample",
+    "sampling.change_retest",
+    "sampling.add_disposal",
+    "sampling.change_disposal",
+]
+_BUSINESS = [
+    "sampling.view_sample",
+    "sampling.view_testresult",
+    "sampling.view_retest",
+    "sampling.view_disposal",
+    "sampling.add_retest",
+    "sampling.report_disposal",
+]
 _LAB = [*_READERS, "sampling.report_results"]
 
 
@@ -28,6 +49,13 @@ class SamplingConfig(AppConfig):
         "sampling.results.report": _("Reported test results"),
         "sampling.result.review": _("Corrected a test result kept for review"),
         "sampling.sample.conclude": _("Concluded a sample"),
+        "sampling.sample.notify": _("Served a test result on the business"),
+        "sampling.retest.apply": _("Applied for a re-test"),
+        "sampling.retest.decide": _("Decided a re-test application"),
+        "sampling.retest.conclude": _("Concluded a re-test"),
+        "sampling.disposal.order": _("Ordered follow-up handling"),
+        "sampling.disposal.report": _("Reported follow-up handling"),
+        "sampling.disposal.verify": _("Verified follow-up handling"),
     }
     role_permissions = {
         Role.ADMIN: [*_SAMPLERS, "sampling.add_foodcatalogue", "sampling.add_limitset", "sampling.add_lab"],
@@ -37,7 +65,7 @@ class SamplingConfig(AppConfig):
         Role.CASE_OFFICER: _READERS,
         Role.COMMITTEE_OFFICE: _READERS,
         Role.LAB: _LAB,
-        Role.PRINCIPAL: ["sampling.view_sample", "sampling.view_testresult"],
-        Role.DIRECTOR: ["sampling.view_sample", "sampling.view_testresult"],
-        Role.OFFICER: ["sampling.view_sample", "sampling.view_testresult"],
+        Role.PRINCIPAL: _BUSINESS,
+        Role.DIRECTOR: _BUSINESS,
+        Role.OFFICER: _BUSINESS,
     }

@@ -67,3 +67,28 @@ class ResultSource(models.TextChoices):
     WEB = "web", _("Entered on the web")
     IMPORT = "import", _("Imported from a file")
     API = "api", _("Pushed by a lab system")
+
+
+class RetestStatus(models.TextChoices):
+    """A re-test (复检) from the application to its final result (FSL art. 88 ¶1; Order 15 arts. 30–35)."""
+
+    APPLIED = "applied", _("Applied for")
+    REFUSED = "refused", _("Refused")
+    TESTING = "testing", _("At the re-test lab")
+    CONCLUDED = "concluded", _("Concluded")
+
+
+class FeeBearer(models.TextChoices):
+    """Who bears a re-test's fee [V: Implementing Regulations art. 42]."""
+
+    APPLICANT = "applicant", _("The applicant")
+    BUREAU = "bureau", _("The sampling bureau")
+
+
+class DisposalStatus(models.TextChoices):
+    """核查处置: ordered by the bureau, reported by the business, verified by the bureau."""
+
+    ORDERED = "ordered", _("Ordered")
+    REPORTED = "reported", _("Reported by the business")
+    RETURNED = "returned", _("Returned for more")
+    CLOSED = "closed", _("Verified and closed")

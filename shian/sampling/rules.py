@@ -2,11 +2,12 @@
 limit, a sample's verdict, which limit applies, the fixed legal limits. No ORM. The [S] and [R] time limits
 of regulations.md §2 are settings (SHIAN_SAMPLING), not constants."""
 
+import random
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .choices import LimitKind, Verdict
+from .choices import FeeBearer, LimitKind, Verdict
 from .units import UNITS, Reading, convert
 
 RETEST_APPLY_WORKING_DAYS = 7  # the operator may apply for a re-test within 7 working days [V: FSL art. 88 ¶1]
@@ -102,6 +103,19 @@ def sample_verdict(verdicts: Iterable[str]) -> str | None:
     if Verdict.FAIL in seen:
         return Verdict.FAIL
     return Verdict.PASS if Verdict.PASS in seen else None
+
+
+def retest_fee_bearer(verdict: str) -> str:
+    """The applicant pays a re-test's fee in advance and bears it when the re-test fails too; the sampling
+    bureau bears it when the re-test passes [V: Implementing Regulations art. 42]."""
+    return FeeBearer.APPLICANT if verdict == Verdict.FAIL else FeeBearer.BUREAU
+
+
+def draw_retest_lab(pool: Iterable[int], first_lab: int, seed: str) -> int | None:
+    """The re-test lab, drawn at random from the approved labs but never the lab of the first test [V: FSL
+    art. 88 ¶1]; the same pool and seed always draw the same lab. None when no other lab is approved."""
+    candidates = sorted(set(pool) - {first_lab})
+    return random.Random(seed).choice(candidates) if candidates else None
 
 
 def needs_review(judgment: Judgment) -> bool:

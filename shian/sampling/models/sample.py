@@ -65,6 +65,12 @@ class Sample(models.Model):
     reported_at = models.DateTimeField(_("result reported"), null=True, blank=True)
     report_deadline = models.DateField(_("result to be reported by"), null=True, blank=True)
     verdict = models.CharField(_("verdict"), max_length=12, choices=Verdict.choices, blank=True)
+    final_verdict = models.CharField(
+        _("final verdict"), max_length=12, choices=Verdict.choices, blank=True, help_text=_("After any re-test.")
+    )
+    notified_at = models.DateTimeField(_("result served on the business"), null=True, blank=True)
+    retest_due = models.DateField(_("re-test to be applied for by"), null=True, blank=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -116,6 +122,15 @@ class TestResult(models.Model):
         "sampling.Limit", verbose_name=_("limit"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     source = models.CharField(_("source"), max_length=8, choices=ResultSource.choices)
+    retest = models.ForeignKey(
+        "sampling.Retest",
+        verbose_name=_("re-test"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="results",
+        help_text=_("Set on the re-test lab's results."),
+    )
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("entered by"), null=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -79,13 +79,14 @@ def _replace_earlier(samples_with_results: dict[Sample, list[TestResult]]) -> No
     """A later report of an item replaces the earlier one (a lab corrects itself before the conclusion)."""
     had = set()
     for part in chunked([s.pk for s in samples_with_results]):
-        had.update(TestResult.objects.filter(sample_id__in=part).values_list("sample_id", flat=True))
+        had.update(TestResult.objects.filter(sample_id__in=part, retest=None).values_list("sample_id", flat=True))
     for sample, results in samples_with_results.items():
         if sample.pk in had:
             analytes = {r.analyte_id for r in results if r.analyte_id}
             texts = {r.analyte_text for r in results}
-            sample.results.filter(analyte_id__in=analytes).delete()
-            sample.results.filter(analyte__isnull=True, analyte_text__in=texts).delete()
+            first = sample.results.filter(retest=None)
+            first.filter(analyte_id__in=analytes).delete()
+            first.filter(analyte__isnull=True, analyte_text__in=texts).delete()
 
 
 def _conclude(samples: list[Sample], by) -> list[Sample]:
@@ -95,7 +96,8 @@ def _conclude(samples: list[Sample], by) -> list[Sample]:
     ready = [s for s in samples if s.concluded_on is not None and s.status not in CONCLUDED]
     results = defaultdict(list)
     for part in chunked([s.pk for s in ready]):
-        for r in TestResult.objects.filter(sample_id__in=part).select_related("analyte").order_by("sample_id", "pk"):
+        found = TestResult.objects.filter(sample_id__in=part, retest=None).select_related("analyte")
+        for r in found.order_by("sample_id", "pk"):
             results[r.sample_id].append(r)
     calendar, now, done = WorkingCalendar(), timezone.now(), []
     audits, ledger = [], []
@@ -107,7 +109,10 @@ def _conclude(samples: list[Sample], by) -> list[Sample]:
         before = snapshot(sample)
         failed = verdict == Verdict.FAIL
         days = clock("FAIL_REPORT_WORKING_DAYS" if failed else "PASS_REPORT_WORKING_DAYS")
-        sample.verdict, sample.reported_at = verdict, now
+        sample.verdict = sample.final_verdict = verdict
+        sample.reported_at = now
+        if not failed:
+            sample.published_at = now  # a pass is public at once; a failure once served on the business
         sample.status = SampleStatus.FAILED if failed else SampleStatus.PASSED
         sample.report_deadline = deadline(sample.concluded_on, days, calendar)
         audits.append(
@@ -136,7 +141,9 @@ def _conclude(samples: list[Sample], by) -> list[Sample]:
             )
         )
         done.append(sample)
-    update_grouped(Sample, done, ["verdict", "status", "reported_at", "report_deadline"])
+    update_grouped(
+        Sample, done, ["verdict", "final_verdict", "status", "reported_at", "report_deadline", "published_at"]
+    )
     audit_record_many(audits)
     if ledger:
         ledger_append_many(ledger)
@@ -234,13 +241,13 @@ def result_review(*, result: TestResult, by, row: LabRow) -> TestResult:
     have been reported): it is judged again, and the sample concluded if nothing else is pending."""
     sample = result.sample
     require_lab_member(sample, by)
-    if sample.status in CONCLUDED:
+    if sample.status in CONCLUDED or result.retest_id:
         raise ValidationError(_("This sample is concluded: its results are final."))
     fresh = Judge().result(sample, row, source=result.source, by=by)
     if fresh.problems:
         raise ValidationError({"row": fresh.problems})
     before = snapshot(result)
-    sample.results.exclude(pk=result.pk).filter(analyte_id=fresh.analyte_id).delete()
+    sample.results.filter(retest=None, analyte_id=fresh.analyte_id).exclude(pk=result.pk).delete()
     fresh.pk, fresh.entered_at = result.pk, result.entered_at
     fresh.save()
     audit_record(actor=by, action="sampling.result.review", obj=fresh, before=before, after=snapshot(fresh))

@@ -74,3 +74,33 @@ def record(starter, samplers, lab, shop):
         )
 
     return make
+
+
+@pytest.fixture
+def owner(shop):
+    """The food-safety officer of the sampled shop."""
+    from shian.core.tests.factories import BusinessUserFactory
+    from shian.registry.tests.factories import MembershipFactory
+
+    user = BusinessUserFactory(username="shop-officer")
+    MembershipFactory(user=user, operator=shop)
+    return user
+
+
+@pytest.fixture
+def failed(record, analyst):
+    """A soy-sauce sample that failed on sorbic acid (1.5 g/kg against 1.0)."""
+    from django.utils import timezone
+
+    from shian.sampling.labrows import LabRow
+    from shian.sampling.services import results_record
+
+    sample = record()
+    results_record(
+        sample=sample,
+        by=analyst,
+        concluded_on=timezone.localdate(),
+        rows=[LabRow("苯甲酸", "0.1", "g/kg"), LabRow("山梨酸", "1.5", "g/kg"), LabRow("氨基酸态氮", "0.8", "g/100mL")],
+    )
+    sample.refresh_from_db()
+    return sample
