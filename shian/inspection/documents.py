@@ -93,7 +93,7 @@ def _local(moment: datetime.datetime | None) -> datetime.datetime | None:
     return timezone.localtime(moment) if moment else None
 
 
-def _p(text: str, style: ParagraphStyle = BODY) -> Paragraph:
+def para(text: str, style: ParagraphStyle = BODY) -> Paragraph:
     return Paragraph(escape(text).replace("\n", "<br/>"), style)
 
 
@@ -117,16 +117,16 @@ def _inspectors(inspection) -> list[str]:
     return [person.display_name for person in people]
 
 
-def _business_rows(operator, on: datetime.date) -> list[tuple[str, str]]:
+def business_rows(operator, on: datetime.date) -> list[tuple[str, str]]:
     rows = [("被检查单位", operator.name), ("统一社会信用代码", operator.credit_code or "—")]
     rows += [(label, number) for label, number in permits(operator, on)]
     rows += [("经营业态", business_format(operator)), ("经营地址", operator.address or "—")]
     return rows
 
 
-def _facts_table(rows: list[tuple[str, str]]) -> Table:
+def facts_table(rows: list[tuple[str, str]]) -> Table:
     table = Table(
-        [[_p(label, CELL), _p(value, CELL)] for label, value in rows],
+        [[para(label, CELL), para(value, CELL)] for label, value in rows],
         colWidths=[34 * mm, WIDTH - 34 * mm],
     )
     table.setStyle(
@@ -201,7 +201,7 @@ def _numbered_canvas(footer: str):
     return NumberedCanvas
 
 
-def _build(story: list, *, title: str, subject: str, footer: str) -> bytes:
+def build_pdf(story: list, *, title: str, subject: str, footer: str) -> bytes:
     out = io.BytesIO()
     doc = SimpleDocTemplate(
         out,
@@ -232,7 +232,7 @@ def result_record_pdf(inspection) -> bytes:
     with translation.override(LANGUAGE):
         operator = inspection.operator
         story = _result_record_story(inspection)
-        return _build(
+        return build_pdf(
             story,
             title=f"{RESULT_RECORD_TITLE} · {operator.name}",
             subject=f"{operator.name} {cn_date(_inspection_day(inspection))}",
@@ -255,7 +255,7 @@ def _time_span(inspection) -> str:
 def _result_record_story(inspection) -> list:
     operator = inspection.operator
     day = _inspection_day(inspection)
-    rows = _business_rows(operator, day)
+    rows = business_rows(operator, day)
     rows += [
         ("检查类型", KIND_TEXT.get(inspection.kind, inspection.kind) + ("" if inspection.full else "（部分检查要点）")),
         ("检查时间", _time_span(inspection)),
@@ -263,24 +263,24 @@ def _result_record_story(inspection) -> list:
         ("检查人员", "、".join(_inspectors(inspection)) or "—"),
         ("检查要点表", f"{inspection.template.name}（第{inspection.template.version}版）"),
     ]
-    story = [_p(RESULT_RECORD_TITLE, TITLE), Spacer(1, 4 * mm), _facts_table(rows)]
+    story = [para(RESULT_RECORD_TITLE, TITLE), Spacer(1, 4 * mm), facts_table(rows)]
 
-    story.append(_p("一、检查内容及结果", HEADING))
+    story.append(para("一、检查内容及结果", HEADING))
     items = list(inspection.template.items.order_by("order"))
     answers = {answer.item_id: answer for answer in inspection.answers.all()}
     story.append(_items_table(items, answers))
 
-    story.append(_p("二、检查结论", HEADING))
+    story.append(para("二、检查结论", HEADING))
     story += _conclusion(inspection, items, answers)
 
-    story.append(KeepTogether([_p("三、签字确认", HEADING), _signature_table(inspection, day)]))
+    story.append(KeepTogether([para("三、签字确认", HEADING), _signature_table(inspection, day)]))
     story.append(Spacer(1, 4 * mm))
-    story.append(_p(_publication_note(inspection), NOTE))
+    story.append(para(_publication_note(inspection), NOTE))
     return story
 
 
 def _items_table(items, answers) -> Table:
-    data = [[_p(h, CELL_CENTER) for h in ("项目", "检查内容", "类别", "结果", "说明")]]
+    data = [[para(h, CELL_CENTER) for h in ("项目", "检查内容", "类别", "结果", "说明")]]
     style = [
         *TABLE_STYLE,
         ("BACKGROUND", (0, 0), (-1, 0), SHADE),
@@ -290,7 +290,7 @@ def _items_table(items, answers) -> Table:
     for item in items:
         if item.section_code != section:
             section = item.section_code
-            data.append([_p(f"{item.section_code}　{item.section_title}", CELL), "", "", "", ""])
+            data.append([para(f"{item.section_code}　{item.section_title}", CELL), "", "", "", ""])
             row = len(data) - 1
             style += [("SPAN", (0, row), (-1, row)), ("BACKGROUND", (0, row), (-1, row), SHADE)]
         answer = answers.get(item.pk)
@@ -303,11 +303,11 @@ def _items_table(items, answers) -> Table:
                 note = f"{note}（影响食品安全）" if note else "影响食品安全"
         data.append(
             [
-                _p(item.code, CELL_CENTER),
-                _p(item.text, CELL),
-                _p("重点" if item.key else "一般", CELL_CENTER_BOLD if item.key else CELL_CENTER),
-                _p(OUTCOME_TEXT.get(outcome, NOT_ANSWERED), CELL_CENTER_BOLD if failed else CELL_CENTER),
-                _p(note, CELL),
+                para(item.code, CELL_CENTER),
+                para(item.text, CELL),
+                para("重点" if item.key else "一般", CELL_CENTER_BOLD if item.key else CELL_CENTER),
+                para(OUTCOME_TEXT.get(outcome, NOT_ANSWERED), CELL_CENTER_BOLD if failed else CELL_CENTER),
+                para(note, CELL),
             ]
         )
         if failed:
@@ -330,56 +330,56 @@ def _conclusion(inspection, items, answers) -> list:
     counts += f"，未检查 {unanswered} 项）" if unanswered else "）"
     counts += f"；重点项目不符合 {failed_key} 项，一般项目不符合 {failed_general} 项"
     counts += f"（其中影响食品安全 {affecting} 项）。" if affecting else "。"
-    parts = [_p(counts, BODY)]
+    parts = [para(counts, BODY)]
 
     result = RESULT_TEXT.get(inspection.result, "（未作出）")
-    parts.append(_p(f"检查结果：{result}", RESULT))
+    parts.append(para(f"检查结果：{result}", RESULT))
     if inspection.derived_result and inspection.result and inspection.result != inspection.derived_result:
         derived = RESULT_TEXT.get(inspection.derived_result, inspection.derived_result)
         parts.append(
-            _p(f"按检查要点判定为“{derived}”，检查人员判定为“{result}”，理由：{inspection.result_reason}", BODY)
+            para(f"按检查要点判定为“{derived}”，检查人员判定为“{result}”，理由：{inspection.result_reason}", BODY)
         )
     if inspection.stop_order:
         parts.append(
-            _p(f"责令立即停止：{inspection.stop_order_note}（依据{ORDER_49}第三十一条）", BODY),
+            para(f"责令立即停止：{inspection.stop_order_note}（依据{ORDER_49}第三十一条）", BODY),
         )
     if inspection.for_case:
-        parts.append(_p(f"处理意见：拟立案调查（依据{ORDER_49}第三十二条、第三十三条第三款）", BODY))
+        parts.append(para(f"处理意见：拟立案调查（依据{ORDER_49}第三十二条、第三十三条第三款）", BODY))
     for order in inspection.rectifications.order_by("issued_at", "pk"):
         codes = "、".join(order.answers.order_by("item__order").values_list("item__code", flat=True))
         if order.kind == RectificationKind.DEADLINE:
             text = f"责令限期改正：第 {codes} 项，于{cn_date(order.deadline)}前改正（{rectification_number(order)}）"
         else:
             text = f"已当场改正：第 {codes} 项"
-        parts.append(_p(text, BODY))
+        parts.append(para(text, BODY))
     if inspection.obstructed:
-        parts.append(_p("被检查单位拒绝、阻挠或者干涉监督检查。", BODY))
+        parts.append(para("被检查单位拒绝、阻挠或者干涉监督检查。", BODY))
     if inspection.summary:
-        parts.append(_p(f"检查情况说明：{inspection.summary}", BODY))
+        parts.append(para(f"检查情况说明：{inspection.summary}", BODY))
     return parts
 
 
 def _signature_table(inspection, day: datetime.date) -> Table:
-    business: list = [_p("被检查单位签字（盖章）", CELL_BOLD), Spacer(1, 1.5 * mm)]
+    business: list = [para("被检查单位签字（盖章）", CELL_BOLD), Spacer(1, 1.5 * mm)]
     if inspection.refused:
-        business.append(_p("被检查单位拒绝签字。", CELL_BOLD))
-        business.append(_p(f"见证人：{inspection.witness or '—'}", CELL))
+        business.append(para("被检查单位拒绝签字。", CELL_BOLD))
+        business.append(para(f"见证人：{inspection.witness or '—'}", CELL))
     elif inspection.signed_by or inspection.signature:
-        business.append(_p(f"负责人：{inspection.signed_by or '—'}", CELL))
+        business.append(para(f"负责人：{inspection.signed_by or '—'}", CELL))
         png = signature_png(inspection.signature)
         if png is not None:
             business.append(_signature_image(png))
         elif inspection.signature:
-            business.append(_p("（签名图像无法显示）", CELL))
+            business.append(para("（签名图像无法显示）", CELL))
     else:
-        business += [_p("负责人签字：", CELL), Spacer(1, SIGNATURE_H)]
-    business.append(_p(f"日期：{cn_date(day)}", CELL))
+        business += [para("负责人签字：", CELL), Spacer(1, SIGNATURE_H)]
+    business.append(para(f"日期：{cn_date(day)}", CELL))
 
-    inspectors: list = [_p("检查人员签字", CELL_BOLD), Spacer(1, 1.5 * mm)]
-    inspectors.append(_p("、".join(_inspectors(inspection)) or "—", CELL))
+    inspectors: list = [para("检查人员签字", CELL_BOLD), Spacer(1, 1.5 * mm)]
+    inspectors.append(para("、".join(_inspectors(inspection)) or "—", CELL))
     inspectors.append(Spacer(1, SIGNATURE_H - 4 * mm))
-    inspectors.append(_p(f"检查机关：{inspection.agency.name}", CELL))
-    inspectors.append(_p(f"日期：{cn_date(day)}", CELL))
+    inspectors.append(para(f"检查机关：{inspection.agency.name}", CELL))
+    inspectors.append(para(f"日期：{cn_date(day)}", CELL))
 
     table = Table([[business, inspectors]], colWidths=[WIDTH / 2, WIDTH / 2])
     table.setStyle(
@@ -418,7 +418,7 @@ def rectification_order_pdf(order) -> bytes:
     register_fonts()
     with translation.override(LANGUAGE):
         number = rectification_number(order)
-        return _build(
+        return build_pdf(
             _rectification_story(order, number),
             title=f"{RECTIFICATION_TITLE} · {order.operator.name}",
             subject=number,
@@ -430,13 +430,13 @@ def _rectification_story(order, number: str) -> list:
     inspection, operator = order.inspection, order.operator
     agency = inspection.agency
     issued_on = _local(order.issued_at).date()
-    story = [_p(RECTIFICATION_TITLE, TITLE), _p(number, SUBTITLE), Spacer(1, 6 * mm)]
-    story.append(_p(f"{operator.name}：", BODY_BOLD))
+    story = [para(RECTIFICATION_TITLE, TITLE), para(number, SUBTITLE), Spacer(1, 6 * mm)]
+    story.append(para(f"{operator.name}：", BODY_BOLD))
     story.append(Spacer(1, 1 * mm))
     inspected = cn_date(_inspection_day(inspection))
     kind = KIND_TEXT.get(inspection.kind, inspection.kind)
     story.append(
-        _p(
+        para(
             f"{inspected}，本机关执法人员依法对你单位进行了{kind}，发现你单位存在下列不符合食品安全要求的问题：",
             BODY_INDENT,
         )
@@ -450,29 +450,29 @@ def _rectification_story(order, number: str) -> list:
         demand = f"依据{ORDER_49}第三十三条的规定，现责令你单位于{cn_date(order.deadline)}前{days}改正上述问题。"
     else:
         demand = f"依据{ORDER_49}第三十三条的规定，现责令你单位当场改正上述问题。"
-    story.append(_p(demand, BODY_INDENT))
-    story.append(_p(f"整改要求：{order.requirement}", BODY_INDENT))
+    story.append(para(demand, BODY_INDENT))
+    story.append(para(f"整改要求：{order.requirement}", BODY_INDENT))
     story.append(
-        _p(
+        para(
             "请你单位在整改期限内登录“食安”平台，在本通知书下填写整改情况并上传整改后的现场照片等佐证材料，"
             "报告整改情况。本机关将对整改情况进行跟踪核查并记录；逾期不改正或者整改不到位的，本机关将依法处理。",
             BODY_INDENT,
         )
     )
     story.append(Spacer(1, 2 * mm))
-    story.append(_facts_table(_business_rows(operator, issued_on)))
+    story.append(facts_table(business_rows(operator, issued_on)))
     story.append(Spacer(1, 10 * mm))
     story.append(
         KeepTogether(
             [
-                _p(agency.name, RIGHT),
-                _p(cn_date(issued_on), RIGHT),
-                _p("（印章）", RIGHT),
+                para(agency.name, RIGHT),
+                para(cn_date(issued_on), RIGHT),
+                para("（印章）", RIGHT),
                 Spacer(1, 8 * mm),
-                _p(f"执法人员：{'、'.join(_inspectors(inspection)) or order.issued_by.display_name}", BODY),
-                _p("被检查单位签收：______________　　签收日期：______年____月____日", BODY),
+                para(f"执法人员：{'、'.join(_inspectors(inspection)) or order.issued_by.display_name}", BODY),
+                para("被检查单位签收：______________　　签收日期：______年____月____日", BODY),
                 Spacer(1, 3 * mm),
-                _p("本通知书一式两份，一份交被检查单位，一份由本机关存档。", NOTE),
+                para("本通知书一式两份，一份交被检查单位，一份由本机关存档。", NOTE),
             ]
         )
     )
@@ -480,7 +480,7 @@ def _rectification_story(order, number: str) -> list:
 
 
 def _order_items_table(order) -> Table:
-    data = [[_p(h, CELL_CENTER) for h in ("序号", "项目", "检查内容", "类别", "发现的问题")]]
+    data = [[para(h, CELL_CENTER) for h in ("序号", "项目", "检查内容", "类别", "发现的问题")]]
     answers = order.answers.select_related("item").order_by("item__order")
     for index, answer in enumerate(answers, start=1):
         item = answer.item
@@ -489,11 +489,11 @@ def _order_items_table(order) -> Table:
             note += "（影响食品安全）"
         data.append(
             [
-                _p(str(index), CELL_CENTER),
-                _p(item.code, CELL_CENTER),
-                _p(item.text, CELL),
-                _p("重点" if item.key else "一般", CELL_CENTER),
-                _p(note, CELL),
+                para(str(index), CELL_CENTER),
+                para(item.code, CELL_CENTER),
+                para(item.text, CELL),
+                para("重点" if item.key else "一般", CELL_CENTER),
+                para(note, CELL),
             ]
         )
     table = Table(data, colWidths=[12 * mm, 12 * mm, 82 * mm, 11 * mm, WIDTH - 117 * mm], repeatRows=1)
