@@ -69,3 +69,9 @@ class SamplingConfig(AppConfig):
         Role.DIRECTOR: _BUSINESS,
         Role.OFFICER: _BUSINESS,
     }
+
+    @property
+    def navigation(self):
+        from shian.core.navigation import NavItem
+
+        return [NavItem(_("Samples"), "sample-list", order=30, perm="sampling.view_sample")]

@@ -30,3 +30,17 @@ def judgments(results: QuerySet[TestResult], book: LimitBook | None = None) -> I
     for pk, analyte, value, unit, not_detected, lod, sample in rows.iterator(chunk_size=5000):
         lineage, on = samples[sample]
         yield pk, judge(Reading(value, not_detected, lod), unit, book.limit_for(analyte, lineage, on))
+
+
+def public_samples(*, category: str = "", region: str = "", verdict: str = "") -> QuerySet[Sample]:
+    """Published sampling results, newest first, for the public list: by food category code (any level),
+    region code and final verdict."""
+    samples = Sample.objects.filter(published_at__isnull=False).select_related("operator", "category", "region")
+    if category:
+        lineages = FoodCategory.objects.values_list("pk", "lineage")
+        samples = samples.filter(category_id__in=[pk for pk, lineage in lineages if category in lineage])
+    if region and region.isdigit():
+        samples = samples.in_region(region)
+    if verdict:
+        samples = samples.filter(final_verdict=verdict)
+    return samples.order_by("-sampled_at", "-id")

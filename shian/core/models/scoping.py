@@ -1,5 +1,7 @@
 """Region scoping: one `visible_to(user)` decides what a user may see of any model that belongs to a place."""
 
+import operator
+from functools import reduce
 from typing import NamedTuple
 
 from django.db import models
@@ -18,11 +20,11 @@ def in_region_q(path: str, code: str) -> models.Q:
 class Scope(NamedTuple):
     """Where a model keeps its place. `region`: lookup path to its county Region. `operator`: lookup path
     to the Operator it belongs to ("pk" for the Operator itself), or None when no business owns it. `lab`:
-    lookup path to the testing lab whose users may see it, or None."""
+    lookup paths to the testing labs whose users may see it (the lab of the test, the lab of a re-test), or none."""
 
     region: str
     operator: str | None = None
-    lab: str | None = None
+    lab: tuple[str, ...] = ()
 
 
 class ScopedQuerySet(models.QuerySet):
@@ -42,7 +44,8 @@ class ScopedQuerySet(models.QuerySet):
         if user.kind == UserKind.BUSINESS and scope.operator:
             return self.filter(**{f"{scope.operator}__in": user.operator_memberships.values("operator_id")})
         if user.kind == UserKind.LAB and scope.lab:
-            return self.filter(**{f"{scope.lab}__in": user.lab_memberships.values("lab_id")})
+            labs = user.lab_memberships.values("lab_id")
+            return self.filter(reduce(operator.or_, (models.Q(**{f"{path}__in": labs}) for path in scope.lab)))
         return self.none()
 
     def in_region(self, code: str) -> "ScopedQuerySet":

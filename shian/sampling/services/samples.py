@@ -65,6 +65,7 @@ def _next_code(region: str, year: int) -> str:
     return f"{prefix}{number:05d}"
 
 
+@transaction.atomic
 def sample_record(
     *,
     by: User,
