@@ -264,6 +264,12 @@ SHIAN_SAMPLING = {
     "FAIL_REPORT_WORKING_DAYS": env_int("SAMPLING_FAIL_REPORT_WORKING_DAYS", 2),  # art. 26 ¶2 [R]
     "PASS_REPORT_WORKING_DAYS": env_int("SAMPLING_PASS_REPORT_WORKING_DAYS", 7),  # art. 26 ¶1 [R]
     "DISPOSAL_DAYS": env_int("SAMPLING_DISPOSAL_DAYS", 90),  # art. 45 [R]
+    # Plans: batches per 1,000 residents [R: a KPI per level; 4 in the 2019 opinion] and the weights of the draw
+    # (a product choice, not a rule): per risk grade, per failed sample in three years, per public vote.
+    "BATCHES_PER_THOUSAND": env("SAMPLING_BATCHES_PER_THOUSAND", "4"),
+    "GRADE_WEIGHTS": {"A": 1, "B": 2, "C": 3, "D": 4, "": 2},
+    "FAILURE_WEIGHT": 2,
+    "VOTE_WEIGHT": "0.1",
 }
 
 # Evidence (五定) limits; see docs/deploy.md.

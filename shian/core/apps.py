@@ -16,6 +16,7 @@ class CoreConfig(AppConfig):
 
     audit_actions = {
         "user.create": _("Created a user account"),
+        "region.population": _("Set a region's resident population"),
         "api_token.create": _("Issued an API token"),
         "api_token.revoke": _("Revoked an API token"),
         "evidence.upload": _("Uploaded evidence"),

@@ -1,19 +1,24 @@
 """The sampling API: samples and their results for whoever may see them, and the endpoints a lab system
 pushes to (receipt of a sample, its results), each behind a token scope."""
 
+import django_filters
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
-from rest_framework import permissions, serializers, status, viewsets
+from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
+from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
-from .choices import ResultSource
+from shian.core.filtersets import IdFilter, RegionCodeFilter
+
+from .choices import RapidResult, ResultSource
 from .filtersets import SampleFilterSet
 from .labrows import LabRow
-from .models import Sample, TestResult
-from .services import results_record, sample_receive
+from .models import RapidTest, Sample, SamplingPlan, TestResult
+from .selectors import plan_progress, rapid_stats
+from .services import rapid_tests_record, results_record, sample_receive
 
 
 class TestResultSerializer(serializers.ModelSerializer):
@@ -105,6 +110,11 @@ class SampleViewSet(viewsets.ReadOnlyModelViewSet):
         return SampleDetailSerializer if self.action == "retrieve" else SampleSerializer
 
 
+class CanReadPlans(permissions.BasePermission):
+    def has_permission(self, request, view):
+        return request.user.has_perm("sampling.view_samplingplan")
+
+
 class CanReportResults(permissions.BasePermission):
     def has_permission(self, request, view):
         return request.user.has_perm("sampling.report_results")
@@ -184,3 +194,169 @@ class SampleResultsView(_LabEndpoint):
             ],
         }
         return Response(data, status=status.HTTP_201_CREATED)
+
+
+class SamplingPlanSerializer(serializers.ModelSerializer):
+    region_name = serializers.CharField(source="region.name", read_only=True)
+    progress = serializers.SerializerMethodField()
+
+    class Meta:
+        model = SamplingPlan
+        fields = [
+            "id",
+            "region",
+            "region_name",
+            "year",
+            "title",
+            "batches_per_thousand",
+            "population",
+            "quota",
+            "status",
+            "progress",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(
+        inline_serializer(
+            "SamplingPlanProgress",
+            {
+                "quota": serializers.IntegerField(),
+                "drawn": serializers.IntegerField(),
+                "sampled": serializers.IntegerField(),
+                "completion": serializers.FloatField(allow_null=True),
+                "foods": serializers.ListField(child=serializers.DictField()),
+            },
+        )
+    )
+    def get_progress(self, plan) -> dict:
+        progress = plan_progress(plan)
+        progress["foods"] = [
+            {
+                "category": f["category"].code,
+                "name": f["category"].name,
+                "batches": f["batches"],
+                "done": f["done"],
+                "votes": f["votes"],
+                "failures": f["failures"],
+            }
+            for f in progress["foods"]
+        ]
+        progress.pop("officers")
+        return progress
+
+
+class SamplingPlanViewSet(viewsets.ReadOnlyModelViewSet):
+    """Sampling plans the caller may see, each with its progress against the quota, per food."""
+
+    serializer_class = SamplingPlanSerializer
+    lookup_value_regex = r"\d+"
+    permission_classes = [*api_settings.DEFAULT_PERMISSION_CLASSES, CanReadPlans]
+    required_scopes = {"GET": "samples:read"}
+
+    def get_queryset(self):
+        return SamplingPlan.objects.visible_to(self.request.user).select_related("region")
+
+
+class RapidTestSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = RapidTest
+        fields = [
+            "id",
+            "operator",
+            "region",
+            "product_name",
+            "farm_produce",
+            "item",
+            "method",
+            "result",
+            "reading",
+            "tester",
+            "tested_at",
+            "source",
+            "device",
+            "objected_at",
+            "follow_up",
+            "sample",
+        ]
+        read_only_fields = fields
+
+
+class RapidRowSerializer(serializers.Serializer):
+    operator = serializers.CharField(help_text=_("The business's id, or the credit code of a business with one site."))
+    product_name = serializers.CharField(max_length=100)
+    item = serializers.CharField(max_length=100, help_text=_("e.g. 有机磷和氨基甲酸酯类农药"))
+    method = serializers.CharField(max_length=100, help_text=_("e.g. 酶抑制率法（速测卡）"))
+    result = serializers.CharField(help_text=_("negative / positive (阴性 / 阳性)"))
+    reading = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
+    tester = serializers.CharField(max_length=64)
+    tested_at = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text=_("ISO 8601; default: now.")
+    )
+    farm_produce = serializers.CharField(required=False, allow_blank=True, default="", help_text=_("是 / 否"))
+    device = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
+
+
+class RapidBatchSerializer(serializers.Serializer):
+    tests = RapidRowSerializer(many=True, allow_empty=False)
+
+
+class CanRecordRapidTests(permissions.BasePermission):
+    def has_permission(self, request, view):
+        needed = "sampling.view_rapidtest" if request.method in permissions.SAFE_METHODS else "sampling.add_rapidtest"
+        return request.user.has_perm(needed)
+
+
+class RapidTestFilterSet(django_filters.FilterSet):
+    operator = IdFilter(field_name="operator_id", label=_("Food business id"))
+    region = RegionCodeFilter(label=_("Region code"), field_name="region_id")
+    result = django_filters.ChoiceFilter(choices=RapidResult.choices)
+    tested_from = django_filters.DateFilter(field_name="tested_at", lookup_expr="date__gte", label=_("Tested from"))
+    tested_to = django_filters.DateFilter(field_name="tested_at", lookup_expr="date__lte", label=_("Tested until"))
+
+    class Meta:
+        model = RapidTest
+        fields = ["operator", "region", "result", "tested_from", "tested_to"]
+
+
+class RapidTestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Rapid tests the caller may see; a market, a canteen or a device's system records a batch with POST (all
+    rows or, if any is bad, none, with every bad row's reasons)."""
+
+    serializer_class = RapidTestSerializer
+    filterset_class = RapidTestFilterSet
+    lookup_value_regex = r"\d+"
+    permission_classes = [*api_settings.DEFAULT_PERMISSION_CLASSES, CanRecordRapidTests]
+    required_scopes = {"GET": "rapid-tests:read", "POST": "rapid-tests:write"}
+
+    def get_queryset(self):
+        return RapidTest.objects.visible_to(self.request.user)
+
+    @extend_schema(request=RapidBatchSerializer, responses={201: RapidTestSerializer(many=True)})
+    def create(self, request, *args, **kwargs):
+        body = RapidBatchSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        rows = list(enumerate(body.validated_data["tests"], start=1))
+        batch = rapid_tests_record(rows=rows, by=request.user, source=ResultSource.API)
+        if batch.problems:
+            raise serializers.ValidationError({"tests": batch.problems})
+        return Response(RapidTestSerializer(batch.recorded, many=True).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        parameters=[RapidTestFilterSet],
+        responses=inline_serializer(
+            "RapidTestStats",
+            {
+                "tests": serializers.IntegerField(),
+                "positives": serializers.IntegerField(),
+                "awaiting_follow_up": serializers.IntegerField(),
+                "by_product": serializers.ListField(child=serializers.DictField()),
+                "by_operator": serializers.ListField(child=serializers.DictField()),
+                "by_week": serializers.ListField(child=serializers.DictField()),
+            },
+        ),
+    )
+    @action(detail=False)
+    def stats(self, request):
+        """Totals and positives by product, business and ISO week, over the tests the filters select."""
+        tests = self.filter_queryset(self.get_queryset())
+        return Response(rapid_stats(tests))

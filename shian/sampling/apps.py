@@ -6,6 +6,8 @@ from shian.core.choices import Role
 _DATA = ["sampling.view_foodcatalogue", "sampling.view_limitset", "sampling.view_analyte", "sampling.view_lab"]
 _READERS = [
     *_DATA,
+    "sampling.view_rapidtest",
+    "sampling.view_samplingplan",
     "sampling.view_sample",
     "sampling.view_testresult",
     "sampling.view_retest",
@@ -13,6 +15,10 @@ _READERS = [
 ]
 _SAMPLERS = [
     *_READERS,
+    "sampling.add_rapidtest",
+    "sampling.change_rapidtest",
+    "sampling.add_samplingplan",
+    "sampling.change_samplingplan",
     "sampling.add_sample",
     "sampling.change_sample",
     "sampling.change_retest",
@@ -20,6 +26,8 @@ _SAMPLERS = [
     "sampling.change_disposal",
 ]
 _BUSINESS = [
+    "sampling.view_rapidtest",
+    "sampling.add_rapidtest",
     "sampling.view_sample",
     "sampling.view_testresult",
     "sampling.view_retest",
@@ -38,6 +46,8 @@ class SamplingConfig(AppConfig):
     api_scopes = {
         "samples:read": _("Read samples and their test results"),
         "samples:results": _("Report test results (a lab system)"),
+        "rapid-tests:read": _("Read rapid tests"),
+        "rapid-tests:write": _("Record rapid tests (a market's or a device's system)"),
     }
     audit_actions = {
         "sampling.analyte.create": _("Added an analyte"),
@@ -56,6 +66,11 @@ class SamplingConfig(AppConfig):
         "sampling.disposal.order": _("Ordered follow-up handling"),
         "sampling.disposal.report": _("Reported follow-up handling"),
         "sampling.disposal.verify": _("Verified follow-up handling"),
+        "sampling.plan.create": _("Drew up a sampling plan"),
+        "sampling.plan.activate": _("Put a sampling plan in force"),
+        "sampling.rapid.record": _("Recorded a rapid test"),
+        "sampling.rapid.object": _("Objected to a rapid test"),
+        "sampling.rapid.follow_up": _("Followed up a positive rapid test"),
     }
     role_permissions = {
         Role.ADMIN: [*_SAMPLERS, "sampling.add_foodcatalogue", "sampling.add_limitset", "sampling.add_lab"],
@@ -74,4 +89,9 @@ class SamplingConfig(AppConfig):
     def navigation(self):
         from shian.core.navigation import NavItem
 
-        return [NavItem(_("Samples"), "sample-list", order=30, perm="sampling.view_sample")]
+        return [
+            NavItem(_("Samples"), "sample-list", order=30, perm="sampling.view_sample"),
+            NavItem(_("Sampling plans"), "sampling-plan-list", order=31, perm="sampling.view_samplingplan"),
+            NavItem(_("My sampling tasks"), "sampling-my-tasks", order=32, perm="sampling.add_sample"),
+            NavItem(_("Rapid tests"), "rapid-list", order=33, perm="sampling.view_rapidtest"),
+        ]

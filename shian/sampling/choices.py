@@ -92,3 +92,30 @@ class DisposalStatus(models.TextChoices):
     REPORTED = "reported", _("Reported by the business")
     RETURNED = "returned", _("Returned for more")
     CLOSED = "closed", _("Verified and closed")
+
+
+class PlanStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    ACTIVE = "active", _("In force")
+
+
+class TaskStatus(models.TextChoices):
+    OPEN = "open", _("To sample")
+    DONE = "done", _("Sampled")
+
+
+class NominationStatus(models.TextChoices):
+    OPEN = "open", _("Open for votes")
+    PLANNED = "planned", _("Taken into a plan")
+
+
+class RapidResult(models.TextChoices):
+    NEGATIVE = "negative", _("Negative")
+    POSITIVE = "positive", _("Positive (suspect)")
+
+
+class RapidFollowUp(models.TextChoices):
+    """What follows a positive rapid test."""
+
+    SAMPLE = "sample", _("Lab sample taken")
+    DISPOSED = "disposed", _("Disposed of on the spot")

@@ -8,8 +8,17 @@ from shian.registry.models import Operator
 
 from .labrows import LabRow
 from .management.commands.sampling import SHIPPED
-from .models import FoodCategory, Lab, LabMember, Sample
-from .services import catalogue_load, datafile_kind, disposal_order, limits_load, results_record, sample_notify
+from .models import FoodCategory, Lab, LabMember, Sample, SamplingPlan
+from .services import (
+    catalogue_load,
+    datafile_kind,
+    disposal_order,
+    limits_load,
+    plan_activate,
+    plan_create,
+    results_record,
+    sample_notify,
+)
 from .services import sample_record as record
 
 LABS = [
@@ -21,8 +30,8 @@ LABS = [
 @demo_step(order=50)
 def sampling(context: DemoContext) -> None:
     """The shipped food catalogue and limits; two labs approved for re-tests (demo-lab and the demo lab system
-    work for the first); a second 吴中 sampling officer; two samples of the first 吴中 business: soy sauce that
-    passed, cowpeas that failed (served, follow-up handling ordered)."""
+    work for the first); a second 吴中 sampling officer; 吴中's plan for this year (on a demo population); two
+    samples of the first 吴中 business: soy sauce that passed, cowpeas that failed (served, handling ordered)."""
     files = [(path, path.read_bytes()) for path in sorted(SHIPPED.glob("*.toml"))]
     for kind, load in (("catalogue", catalogue_load), ("limits", limits_load)):
         for _path, content in files:
@@ -56,6 +65,12 @@ def sampling(context: DemoContext) -> None:
             agency=officer.agency,
         )
         context.logins.append((Role.SAMPLING_OFFICER.label, partner.username, DEMO_PASSWORD))
+    county = officer.agency.region
+    if county.population is None:  # a demo figure, not the census: real ones come with `shian regions population`
+        Region.objects.filter(code=county.code).update(population=5_000, source="demo population")
+        county.refresh_from_db()
+    if not SamplingPlan.objects.filter(region=county).exists():
+        plan_activate(plan=plan_create(region=county, year=timezone.localdate().year, by=officer), by=officer)
     shop = Operator.objects.filter(region_id=officer.agency.region_id).order_by("id").first()
     if shop is None or Sample.objects.filter(operator=shop).exists():
         return

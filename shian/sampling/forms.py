@@ -1,11 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from shian.core.choices import Role, UserKind
-from shian.core.models import User
+from shian.core.choices import RegionLevel, Role, UserKind
+from shian.core.models import Region, User
 from shian.core.rules import region_code_range
+from shian.registry.choices import OperatorCategory
 
-from .choices import CategoryLevel, SampleStatus, Verdict
+from .choices import CategoryLevel, RapidFollowUp, RapidResult, SampleStatus, Verdict
 from .models import FoodCategory, Lab
 
 _SELECT = {"class": "form-select"}
@@ -156,3 +157,98 @@ class SampleFilterForm(forms.Form):
         choices=[("", _("Any verdict")), *Verdict.choices],
         widget=forms.Select(attrs=_SELECT),
     )
+
+
+class PlanForm(forms.Form):
+    region = forms.ModelChoiceField(
+        label=_("Region"), queryset=Region.objects.none(), widget=forms.Select(attrs=_SELECT)
+    )
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100, widget=forms.NumberInput(attrs=_TEXT))
+    batches_per_thousand = forms.DecimalField(
+        label=_("Batches per 1,000 residents"),
+        required=False,
+        min_value=0,
+        max_digits=6,
+        decimal_places=2,
+        help_text=_("Leave empty for the configured figure."),
+        widget=forms.NumberInput(attrs=_TEXT),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        levels = [RegionLevel.PROVINCE, RegionLevel.CITY, RegionLevel.COUNTY]
+        regions = Region.objects.current().filter(level__in=levels)
+        if not user.is_superuser:
+            regions = regions.within(user.jurisdiction_id) if user.jurisdiction_id else regions.none()
+        self.fields["region"].queryset = regions.order_by("code")
+
+
+class VoteForm(forms.Form):
+    phone = forms.CharField(
+        label=_("Mobile phone"),
+        max_length=20,
+        widget=forms.TextInput(attrs={**_TEXT, "inputmode": "tel", "autocomplete": "tel"}),
+    )
+
+
+class NominationForm(forms.Form):
+    region = forms.ModelChoiceField(
+        label=_("Where"),
+        queryset=Region.objects.current().filter(level__in=[RegionLevel.CITY, RegionLevel.COUNTY]),
+        widget=forms.Select(attrs=_SELECT),
+    )
+    category = forms.ModelChoiceField(
+        label=_("Food"), queryset=FoodCategory.objects.none(), widget=forms.Select(attrs=_SELECT)
+    )
+    shop_kind = forms.ChoiceField(
+        label=_("Kind of shop"),
+        required=False,
+        choices=[("", _("Any")), *OperatorCategory.choices],
+        widget=forms.Select(attrs=_SELECT),
+    )
+    note = _text(_("Why (optional)"), required=False)
+    phone = forms.CharField(
+        label=_("Mobile phone"),
+        max_length=20,
+        widget=forms.TextInput(attrs={**_TEXT, "inputmode": "tel", "autocomplete": "tel"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = FoodCategory.objects.filter(level=CategoryLevel.DETAIL).order_by("code")
+
+
+class RapidBatchForm(forms.Form):
+    tester = _text(_("Tester"), max_length=64)
+    farm_produce = forms.BooleanField(
+        label=_("Edible farm produce"), required=False, widget=forms.CheckboxInput(attrs=_CHECK)
+    )
+
+
+class RapidRowForm(forms.Form):
+    product_name = _text(_("Product"), max_length=100)
+    item = _text(_("Test item"), max_length=100, initial="有机磷和氨基甲酸酯类农药")
+    method = _text(_("Method"), max_length=100, initial="酶抑制率法（速测卡）")
+    result = forms.ChoiceField(
+        label=_("Result"), choices=[("", "—"), *RapidResult.choices], widget=forms.Select(attrs=_SELECT)
+    )
+    reading = _text(_("Reading"), required=False, max_length=32)
+
+
+RapidRowFormSet = forms.formset_factory(RapidRowForm, extra=3, min_num=1, validate_min=True)
+
+
+class RapidObjectionForm(forms.Form):
+    reason = forms.CharField(label=_("Why you object"), widget=forms.Textarea(attrs={**_TEXT, "rows": 2}))
+
+
+class RapidFollowUpForm(forms.Form):
+    follow_up = forms.ChoiceField(label=_("Follow-up"), choices=RapidFollowUp.choices, widget=forms.RadioSelect)
+    sample_code = _text(_("Lab sample number"), required=False, max_length=32)
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={**_TEXT, "rows": 2}))
+
+    def __init__(self, *args, operator, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sample_code"].help_text = _("A sample taken at %(operator)s, for a lab sample.") % {
+            "operator": operator.name
+        }

@@ -2,6 +2,9 @@
 limit, a sample's verdict, which limit applies, the fixed legal limits. No ORM. The [S] and [R] time limits
 of regulations.md §2 are settings (SHIAN_SAMPLING), not constants."""
 
+import datetime
+import heapq
+import math
 import random
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -154,3 +157,40 @@ def _strictness(rule: LimitRule):
         return (0, Decimal(0))
     base = rule.value * UNITS[rule.unit].factor
     return (1, base) if rule.kind == LimitKind.MAX else (2, -base)
+
+
+def plan_quota(population: int, per_thousand: Decimal) -> int:
+    """Batches a region samples in a year: its resident population times the batches-per-1,000-residents
+    figure, rounded up [R: a KPI per level, regulations.md §2, e.g. 4 per 1,000 in the 2019 opinion]."""
+    return math.ceil(Decimal(population) * per_thousand / 1000)
+
+
+def split_quota(total: int, weights: Mapping[object, Decimal]) -> dict[object, int]:
+    """`total` batches shared in proportion to `weights` by the largest remainders, ties to the first key:
+    the shares add up to `total` exactly."""
+    positive = {key: w for key, w in weights.items() if w > 0}
+    whole = sum(positive.values())
+    if not positive or total <= 0:
+        return {}
+    exact = {key: Decimal(total) * w / whole for key, w in positive.items()}
+    shares = {key: int(value) for key, value in exact.items()}
+    order = sorted(positive, key=lambda key: -(exact[key] - shares[key]))
+    for key in order[: total - sum(shares.values())]:
+        shares[key] += 1
+    return {key: n for key, n in shares.items() if n}
+
+
+def weighted_draw(weights: Mapping[object, Decimal], count: int, seed: str) -> list:
+    """`count` keys drawn without replacement, each with probability in proportion to its weight (Efraimidis and
+    Spirakis: the largest u^(1/w)); the same weights and seed always draw the same keys."""
+    rng = random.Random(seed)
+    keyed = [
+        (rng.random() ** (1 / float(w)), key) for key, w in sorted(weights.items(), key=lambda kv: str(kv[0])) if w > 0
+    ]
+    return [key for _k, key in heapq.nlargest(count, keyed, key=lambda pair: pair[0])]
+
+
+def rapid_objection_open(*, tested_at: datetime.datetime, now: datetime.datetime, farm_produce: bool) -> bool:
+    """Whether a business may still object to a rapid test: farm produce only, within 4 hours of the result
+    [V: FSL art. 88 ¶2]."""
+    return farm_produce and now <= tested_at + datetime.timedelta(hours=RAPID_TEST_OBJECTION_HOURS)

@@ -17,7 +17,7 @@ from shian.core.choices import UserKind
 from shian.core.outcome import report
 from shian.registry.models import Operator
 
-from .choices import DisposalStatus, ResultSource, RetestStatus, SampleStatus, Verdict
+from .choices import DisposalStatus, ResultSource, RetestStatus, SampleStatus, TaskStatus, Verdict
 from .documents import result_notice_pdf
 from .forms import (
     ConclusionForm,
@@ -31,7 +31,7 @@ from .forms import (
     SampleForm,
 )
 from .labrows import LabRow
-from .models import Disposal, Retest, Sample, TestItem
+from .models import Disposal, Retest, Sample, SamplingTask, TestItem
 from .selectors import public_samples
 from .services import (
     disposal_order,
@@ -76,7 +76,12 @@ def sample_list(request):
 @permission_required("sampling.add_sample", raise_exception=True)
 def sample_new(request, operator_pk):
     operator = get_object_or_404(Operator.objects.visible_to(request.user), pk=operator_pk)
-    form = SampleForm(request.POST or None, operator=operator, user=request.user)
+    task = None
+    if request.GET.get("task", "").isdigit():
+        tasks = SamplingTask.objects.visible_to(request.user).filter(operator=operator, status=TaskStatus.OPEN)
+        task = get_object_or_404(tasks, pk=request.GET["task"])
+    initial = {"category": task.category_id} if task else None
+    form = SampleForm(request.POST or None, operator=operator, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
@@ -84,6 +89,7 @@ def sample_new(request, operator_pk):
                 by=request.user,
                 operator=operator,
                 samplers=[request.user, *data.pop("samplers")],
+                task=task,
                 **data,
             )
         except ValidationError as exc:
@@ -91,7 +97,7 @@ def sample_new(request, operator_pk):
         else:
             messages.success(request, _("Sample %(code)s recorded.") % {"code": sample.code})
             return redirect("sample-detail", pk=sample.pk)
-    return render(request, "sampling/sample_new.html", {"operator": operator, "form": form})
+    return render(request, "sampling/sample_new.html", {"operator": operator, "form": form, "task": task})
 
 
 def _is_member(user, operator_id) -> bool:

@@ -4,10 +4,13 @@ import io
 from dataclasses import dataclass
 from importlib import resources
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from ..choices import RegionLevel
 from ..models import Region
+from ..tabular import Column, FileError, read_rows
+from .audit import audit_record, snapshot
 
 SOURCE_GBT2260 = "GB/T 2260 (MCA 2021)"
 SOURCE_NBS_TOWNS = "NBS 2023"
@@ -75,3 +78,39 @@ def regions_load(*, towns: bool = False) -> RegionLoadSummary:
     Region.objects.bulk_update(changed, ["name", "level", "parent", "source"], batch_size=2000)
     summary.created, summary.updated = len(new), len(changed)
     return summary
+
+
+def region_populations_load(*, path, by=None) -> int:
+    """Set resident populations from a CSV (columns `code,population`; optional `year`, kept as the source), in
+    one transaction: every bad row is reported with its number and nothing is stored. Returns the rows set."""
+    columns = [
+        Column("code", "行政区划代码", required=True),
+        Column("population", "常住人口", required=True),
+        Column("year", "年份"),
+    ]
+    try:
+        rows = list(read_rows(path, columns))
+    except FileError as exc:
+        raise ValidationError(str(exc)) from exc
+    known = {r.code: r for r in Region.objects.filter(code__in=[str(raw["code"] or "").strip() for _n, raw in rows])}
+    problems, updates = [], []
+    for number, raw in rows:
+        code, text = str(raw["code"] or "").strip(), str(raw["population"] or "").strip().replace(",", "")
+        region = known.get(code)
+        if region is None:
+            problems.append(f"row {number}: no region {code!r}")
+        elif not text.isdigit():
+            problems.append(f"row {number}: population {text!r} is not a whole number")
+        else:
+            updates.append((region, int(text), str(raw.get("year") or "").strip()))
+    if problems:
+        raise ValidationError(problems)
+    with transaction.atomic():
+        for region, population, year in updates:
+            before = snapshot(region)
+            region.population = population
+            if year:
+                region.source = f"population {year}"[:64]
+            region.save(update_fields=["population", "source"])
+            audit_record(actor=by, action="region.population", obj=region, before=before, after=snapshot(region))
+    return len(updates)

@@ -47,3 +47,23 @@ def test_towns_are_optional(capsys):
     town = Region.objects.filter(parent_id="320508", level=RegionLevel.TOWN).first()
     assert town is not None and len(town.code) == 9 and town.code.startswith("320508")
     assert Region.objects.filter(level=RegionLevel.TOWN).count() > 38_000
+
+
+@pytest.mark.django_db
+def test_populations_load_from_a_file_and_a_bad_row_stores_nothing(tmp_path):
+    from django.core.exceptions import ValidationError
+
+    from shian.core.models import AuditEntry, Region
+    from shian.core.services.regions import region_populations_load
+
+    good = tmp_path / "population.csv"
+    good.write_text('行政区划代码,常住人口,年份\n320508,"922,000",2020\n320506,1391000,2020\n', encoding="utf-8")
+    assert region_populations_load(path=good) == 2
+    assert Region.objects.get(code="320508").population == 922000
+    assert AuditEntry.objects.filter(action="region.population").count() == 2
+    bad = tmp_path / "bad.csv"
+    bad.write_text("code,population\n320508,1000\n999999,5\n320506,many\n", encoding="utf-8")
+    with pytest.raises(ValidationError) as error:
+        region_populations_load(path=bad)
+    assert error.value.messages == ["row 3: no region '999999'", "row 4: population 'many' is not a whole number"]
+    assert Region.objects.get(code="320508").population == 922000

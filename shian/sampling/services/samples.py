@@ -20,6 +20,7 @@ from shian.registry.models import Operator
 
 from ..choices import CategoryLevel, SampleStatus, Stage
 from ..models import FoodCategory, Lab, Sample
+from .plans import task_complete
 
 STAGE_OF_CATEGORY = {
     "production": Stage.PRODUCTION,
@@ -79,11 +80,12 @@ def sample_record(
     sampled_at: datetime.datetime | None = None,
     stage: str = "",
     photos: Iterable = (),
+    task=None,
     **form,
 ) -> Sample:
-    """Record a sampling form (抽样单). `form` holds its other fields (brand, specification, batch_no,
-    production_date, price, producer_name, producer_address, producer_credit_code, producer, place,
-    seal_numbers). The sample must reach the lab within the to-lab limit."""
+    """Record a sampling form (抽样单), for a plan's `task` if given. `form` holds its other fields (brand,
+    specification, batch_no, production_date, price, producer_name, producer_address, producer_credit_code,
+    producer, place, seal_numbers). The sample must reach the lab within the to-lab limit."""
     if by not in samplers:
         samplers = [by, *samplers]
     _check_samplers(operator, samplers)
@@ -125,6 +127,8 @@ def sample_record(
         raise ValidationError(_("Could not number the sample; try again."))
     sample.samplers.set(samplers)
     sample.photos.set(photos)
+    if task is not None:
+        task_complete(task=task, sample=sample)
     audit_record(
         actor=by,
         action="sampling.sample.record",

@@ -4,9 +4,18 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from shian.core.tabular import FileError, read_rows
+from shian.sampling.choices import ResultSource
 from shian.sampling.datafiles import DataFileError
 from shian.sampling.models import FoodCatalogue, LimitSet
-from shian.sampling.services import catalogue_load, datafile_kind, limits_load, results_import
+from shian.sampling.services import (
+    RAPID_COLUMNS,
+    catalogue_load,
+    datafile_kind,
+    limits_load,
+    rapid_tests_record,
+    results_import,
+)
 
 SHIPPED = Path(__file__).resolve().parents[2] / "data"
 
@@ -16,7 +25,8 @@ class Command(BaseCommand):
         "Sampling data. `sampling load FILE… [--shipped]` loads food catalogues and limit sets (TOML, "
         "docs/sampling-data.md; catalogues before the limits that refer to them); `sampling catalogues` and "
         "`sampling limits` list what is loaded; `sampling import-results FILE [--as USER]` imports a lab's results "
-        "(CSV or XLSX) and reports every row kept for review or refused."
+        "(CSV or XLSX) and reports every row kept for review or refused; `sampling import-rapid FILE [--as USER]` "
+        "imports rapid tests (all rows, or none with every bad row's reasons)."
     )
 
     def add_arguments(self, parser):
@@ -29,11 +39,15 @@ class Command(BaseCommand):
         results = sub.add_parser("import-results", help="import test results (CSV or XLSX)")
         results.add_argument("file", type=Path)
         results.add_argument("--as", dest="username", help="import as this (lab) user; only their samples")
+        rapid = sub.add_parser("import-rapid", help="import rapid tests (CSV or XLSX): all rows, or none")
+        rapid.add_argument("file", type=Path)
+        rapid.add_argument("--as", dest="username", help="import as this user; only their businesses")
 
     def handle(self, *args, what, **options):
         getattr(self, f"_{what.replace('-', '_')}")(**options)
 
-    def _import_results(self, file, username, **options):
+    @staticmethod
+    def _user_and_file(username, file):
         user = None
         if username:
             user = get_user_model().objects.filter(username=username).first()
@@ -41,6 +55,24 @@ class Command(BaseCommand):
                 raise CommandError(f"No user {username!r}")
         if not file.exists():
             raise CommandError(f"{file}: no such file")
+        return user
+
+    def _import_rapid(self, file, username, **options):
+        user = self._user_and_file(username, file)
+        try:
+            rows = list(read_rows(file, RAPID_COLUMNS))
+        except FileError as exc:
+            raise CommandError(f"{file}: {exc}") from exc
+        batch = rapid_tests_record(rows=rows, by=user, source=ResultSource.IMPORT)
+        if batch.problems:
+            for line in batch.problems:
+                self.stderr.write(line)
+            raise CommandError(f"{file}: {len(batch.problems)} bad rows; nothing was recorded")
+        positives = sum(t.result == "positive" for t in batch.recorded)
+        self.stdout.write(f"{len(batch.recorded)} rapid tests recorded, {positives} positive")
+
+    def _import_results(self, file, username, **options):
+        user = self._user_and_file(username, file)
         try:
             report = results_import(path=file, by=user)
         except ValidationError as exc:
