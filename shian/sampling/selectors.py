@@ -3,8 +3,11 @@
 from collections import Counter
 from collections.abc import Iterator
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+
+from shian.core.models import Evidence
 
 from .choices import NominationStatus, RapidResult, ResultStatus, TaskStatus
 from .limitbook import LimitBook
@@ -33,9 +36,11 @@ def judgments(results: QuerySet[TestResult], book: LimitBook | None = None) -> I
         yield pk, judge(Reading(value, not_detected, lod), unit, book.limit_for(analyte, lineage, on))
 
 
-def public_samples(*, category: str = "", region: str = "", verdict: str = "") -> QuerySet[Sample]:
+def public_samples(
+    *, category: str = "", region: str = "", verdict: str = "", sampled_from=None, sampled_to=None
+) -> QuerySet[Sample]:
     """Published sampling results, newest first, for the public list: by food category code (any level),
-    region code and final verdict."""
+    region code, final verdict and sampling dates."""
     samples = Sample.objects.filter(published_at__isnull=False).select_related("operator", "category", "region")
     if category:
         lineages = FoodCategory.objects.values_list("pk", "lineage")
@@ -44,6 +49,10 @@ def public_samples(*, category: str = "", region: str = "", verdict: str = "") -
         samples = samples.in_region(region)
     if verdict:
         samples = samples.filter(final_verdict=verdict)
+    if sampled_from:
+        samples = samples.filter(sampled_at__date__gte=sampled_from)
+    if sampled_to:
+        samples = samples.filter(sampled_at__date__lte=sampled_to)
     return samples.order_by("-sampled_at", "-id")
 
 
@@ -114,3 +123,9 @@ def rapid_stats(tests: QuerySet[RapidTest]) -> dict:
         ),
         "by_week": [{"week": week, "n": n} for week, n in sorted(by_week.items())],
     }
+
+
+def evidence_for(record) -> QuerySet[Evidence]:
+    """The 五定 evidence uploaded for a record (a sample's photos, a follow-up handling's proof)."""
+    subject_type = ContentType.objects.get_for_model(record)
+    return Evidence.objects.filter(subject_type=subject_type, subject_id=str(record.pk)).order_by("uploaded_at")

@@ -9,7 +9,9 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -32,7 +34,7 @@ from .forms import (
 )
 from .labrows import LabRow
 from .models import Disposal, Retest, Sample, SamplingTask, TestItem
-from .selectors import public_samples
+from .selectors import evidence_for, public_samples
 from .services import (
     disposal_order,
     disposal_report,
@@ -115,6 +117,11 @@ def _item_rows(sample: Sample) -> list[dict]:
     ]
 
 
+def _upload_url(subject: str, subject_pk: int, sample_pk: int) -> str:
+    back = reverse("sample-detail", args=[sample_pk])
+    return f"{reverse('evidence-upload')}?subject={subject}:{subject_pk}&next={back}"
+
+
 @login_required
 @permission_required("sampling.view_sample", raise_exception=True)
 def sample_detail(request, pk):
@@ -157,6 +164,14 @@ def sample_detail(request, pk):
         if is_bureau and disposal and disposal.status == DisposalStatus.REPORTED
         else None,
         "show_notice": sample.status == SampleStatus.FAILED and (sample.notified_at is not None or is_bureau),
+        "photos": evidence_for(sample),
+        "photo_upload_url": _upload_url("sampling.sample", sample.pk, pk)
+        if is_bureau and user.has_perm("core.add_evidence")
+        else "",
+        "disposal_evidence": evidence_for(disposal) if disposal else [],
+        "disposal_upload_url": _upload_url("sampling.disposal", disposal.pk, pk)
+        if disposal and _is_member(user, sample.operator_id) and user.has_perm("core.add_evidence")
+        else "",
     }
     return render(request, "sampling/sample_detail.html", context)
 
@@ -298,12 +313,21 @@ def disposal_verify_view(request, pk):
     return redirect("sample-detail", pk=pk)
 
 
+def _day(text: str):
+    try:
+        return parse_date(text.strip())
+    except ValueError:  # well formed but no such day (2026-02-30)
+        return None
+
+
 def public_results(request):
     """The public list of sampling results (抽检信息公告): food, business, region, date and the final verdict."""
     samples = public_samples(
         category=request.GET.get("food", "").strip(),
         region=request.GET.get("region", "").strip(),
         verdict=request.GET.get("verdict", "") if request.GET.get("verdict") in Verdict.values else "",
+        sampled_from=_day(request.GET.get("from", "")),
+        sampled_to=_day(request.GET.get("to", "")),
     )
     page = Paginator(samples, 50).get_page(request.GET.get("page"))
     return render(request, "sampling/public_results.html", {"page": page, "verdicts": Verdict.choices[:2]})

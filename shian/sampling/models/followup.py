@@ -79,7 +79,6 @@ class Disposal(models.Model):
     sales_stopped = models.BooleanField(_("sales stopped"), default=False)
     recalled_quantity = models.CharField(_("quantity recalled"), max_length=100, blank=True)
     cause = models.TextField(_("cause analysis"), blank=True)
-    evidence = models.ManyToManyField("core.Evidence", verbose_name=_("evidence"), blank=True, related_name="+")
     reported_at = models.DateTimeField(_("reported at"), null=True, blank=True)
     reported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -54,7 +54,6 @@ class Sample(models.Model):
     )
     place = models.CharField(_("place of sampling"), max_length=255, blank=True)
     seal_numbers = models.CharField(_("seal numbers"), max_length=200, blank=True)
-    photos = models.ManyToManyField("core.Evidence", verbose_name=_("photos"), blank=True, related_name="+")
     lab = models.ForeignKey("sampling.Lab", verbose_name=_("lab"), on_delete=models.PROTECT, related_name="samples")
     status = models.CharField(_("status"), max_length=12, choices=SampleStatus.choices, default=SampleStatus.SAMPLED)
     sampled_at = models.DateTimeField(_("sampled at"))

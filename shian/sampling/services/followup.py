@@ -3,7 +3,7 @@ follow-up handling (核查处置) ordered, reported and verified (FSL arts. 87�
 
 import datetime
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -221,9 +221,9 @@ def disposal_report(
     sales_stopped: bool,
     recalled_quantity: str,
     cause: str,
-    evidence: Iterable = (),
 ) -> Disposal:
-    """The business reports what it did: sealing, stopping sales, the recall and the cause, with evidence."""
+    """The business reports what it did: sealing, stopping sales, the recall and the cause (its photos are 五定
+    evidence uploaded for the handling)."""
     _require_member(disposal.sample, by)
     if disposal.status not in (DisposalStatus.ORDERED, DisposalStatus.RETURNED):
         raise ValidationError(_("This follow-up handling is not waiting for the business."))
@@ -234,7 +234,6 @@ def disposal_report(
     disposal.recalled_quantity, disposal.cause = recalled_quantity, cause
     disposal.status, disposal.reported_at, disposal.reported_by = DisposalStatus.REPORTED, timezone.now(), by
     disposal.save()
-    disposal.evidence.add(*evidence)
     audit_record(actor=by, action="sampling.disposal.report", obj=disposal, before=before, after=snapshot(disposal))
     notify(
         recipients=_bureau_users(disposal.sample),

@@ -2,7 +2,7 @@
 [S]/[R] time limits come from settings.SHIAN_SAMPLING."""
 
 import datetime
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -79,13 +79,13 @@ def sample_record(
     backup_quantity: str,
     sampled_at: datetime.datetime | None = None,
     stage: str = "",
-    photos: Iterable = (),
     task=None,
     **form,
 ) -> Sample:
     """Record a sampling form (抽样单), for a plan's `task` if given. `form` holds its other fields (brand,
     specification, batch_no, production_date, price, producer_name, producer_address, producer_credit_code,
-    producer, place, seal_numbers). The sample must reach the lab within the to-lab limit."""
+    producer, place, seal_numbers); photos are 五定 evidence uploaded for the sample afterwards. The sample
+    must reach the lab within the to-lab limit."""
     if by not in samplers:
         samplers = [by, *samplers]
     _check_samplers(operator, samplers)
@@ -118,7 +118,7 @@ def sample_record(
                     created_by=by,
                     **form,
                 )
-                sample.full_clean(exclude=["samplers", "photos"])
+                sample.full_clean(exclude=["samplers"])
                 sample.save()
                 break
         except IntegrityError:
@@ -126,7 +126,6 @@ def sample_record(
     else:
         raise ValidationError(_("Could not number the sample; try again."))
     sample.samplers.set(samplers)
-    sample.photos.set(photos)
     if task is not None:
         task_complete(task=task, sample=sample)
     audit_record(

@@ -1,6 +1,8 @@
 """The sampling pages: each party sees its samples and the next step it may take; the public sees published
 results only."""
 
+import datetime
+
 import pytest
 from django.utils import timezone
 
@@ -142,6 +144,11 @@ def test_the_public_sees_published_results_only(client, failed, record, analyst,
     assert failed.product_name in listed and passed.product_name not in listed
     assert passed.product_name in client.get("/public/sampling/?food=0202").content.decode()
     assert passed.product_name not in client.get("/public/sampling/?food=0201").content.decode()
+    today = timezone.localdate()
+    assert passed.product_name in client.get(f"/public/sampling/?from={today}&to={today}").content.decode()
+    tomorrow = today + datetime.timedelta(days=1)
+    assert passed.product_name not in client.get(f"/public/sampling/?from={tomorrow}").content.decode()
+    assert passed.product_name in client.get("/public/sampling/?from=not-a-date&to=2026-02-30").content.decode()
     public = client.get(f"/p/{shop.public_id}/").content.decode()
     assert 'data-testid="public-samples"' in public and failed.product_name in public
 
@@ -153,3 +160,24 @@ def test_the_home_page_counts_the_samples_each_user_may_see(client, record, anal
         page = client.get("/").content.decode()
         assert 'data-testid="home-samples"' in page
         assert f'data-testid="open-samples">{expected}<' in page
+
+
+def test_photos_of_the_sample_and_evidence_of_the_handling_are_linked_on_its_page(
+    client, failed, samplers, owner, settings, tmp_path
+):
+    from shian.core.tests.test_evidence import upload
+    from shian.sampling.services import disposal_order
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    client.force_login(samplers[0])
+    page = client.get(f"/sampling/samples/{failed.pk}/").content.decode()
+    assert f"subject=sampling.sample:{failed.pk}" in page  # the sampler's upload link
+    photo = upload(samplers[0], region=failed.region, subject=failed)
+    assert photo.scene in client.get(f"/sampling/samples/{failed.pk}/").content.decode()
+    sample_notify(sample=failed, by=samplers[0])
+    disposal = disposal_order(sample=failed, by=samplers[0], requirement="封存")
+    client.force_login(owner)
+    page = client.get(f"/sampling/samples/{failed.pk}/").content.decode()
+    assert f"subject=sampling.disposal:{disposal.pk}" in page and f"subject=sampling.sample:{failed.pk}" not in page
+    proof = upload(owner, operator=failed.operator, subject=disposal)
+    assert proof.public_id.hex[:8] in client.get(f"/sampling/samples/{failed.pk}/").content.decode().replace("-", "")
