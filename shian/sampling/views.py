@@ -102,8 +102,9 @@ def sample_new(request, operator_pk):
     return render(request, "sampling/sample_new.html", {"operator": operator, "form": form, "task": task})
 
 
-def _is_member(user, operator_id) -> bool:
-    return user.kind == UserKind.BUSINESS and user.operator_memberships.filter(operator=operator_id).exists()
+def _is_member(user, *operator_ids) -> bool:
+    ids = [pk for pk in operator_ids if pk]
+    return user.kind == UserKind.BUSINESS and user.operator_memberships.filter(operator__in=ids).exists()
 
 
 def _of_lab(user, lab_id) -> bool:
@@ -150,7 +151,7 @@ def sample_detail(request, pk):
         "apply_form": RetestApplyForm()
         if failed_and_served
         and retest is None
-        and _is_member(user, sample.operator_id)
+        and _is_member(user, sample.operator_id, sample.producer_id)
         and user.has_perm("sampling.add_retest")
         else None,
         "decide_form": RetestDecideForm() if is_bureau and retest and retest.status == RetestStatus.APPLIED else None,

@@ -20,11 +20,13 @@ def in_region_q(path: str, code: str) -> models.Q:
 class Scope(NamedTuple):
     """Where a model keeps its place. `region`: lookup path to its county Region. `operator`: lookup path
     to the Operator it belongs to ("pk" for the Operator itself), or None when no business owns it. `lab`:
-    lookup paths to the testing labs whose users may see it (the lab of the test, the lab of a re-test), or none."""
+    lookup paths to the testing labs whose users may see it (the lab of the test, the lab of a re-test), or none.
+    `concerns`: lookup paths to other businesses whose users may see it too (the producer of a sampled food)."""
 
     region: str
     operator: str | None = None
     lab: tuple[str, ...] = ()
+    concerns: tuple[str, ...] = ()
 
 
 class ScopedQuerySet(models.QuerySet):
@@ -42,7 +44,9 @@ class ScopedQuerySet(models.QuerySet):
             # Region codes are primary keys, so this is a range on the row's own column: no join, one index.
             return self.filter(in_region_q(scope.region, user.jurisdiction_id))
         if user.kind == UserKind.BUSINESS and scope.operator:
-            return self.filter(**{f"{scope.operator}__in": user.operator_memberships.values("operator_id")})
+            mine = user.operator_memberships.values("operator_id")
+            paths = (scope.operator, *scope.concerns)
+            return self.filter(reduce(operator.or_, (models.Q(**{f"{path}__in": mine}) for path in paths)))
         if user.kind == UserKind.LAB and scope.lab:
             labs = user.lab_memberships.values("lab_id")
             return self.filter(reduce(operator.or_, (models.Q(**{f"{path}__in": labs}) for path in scope.lab)))

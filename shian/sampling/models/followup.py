@@ -46,7 +46,7 @@ class Retest(models.Model):
     concluded_on = models.DateField(_("date of the re-test conclusion"), null=True, blank=True)
     fee_bearer = models.CharField(_("fee borne by"), max_length=12, choices=FeeBearer.choices, blank=True)
 
-    scope = Scope(region="sample__region", operator="sample__operator", lab=("lab",))
+    scope = Scope(region="sample__region", operator="sample__operator", lab=("lab",), concerns=("sample__producer",))
     objects = ScopedManager()
 
     class Meta:

@@ -74,7 +74,7 @@ class Sample(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
 
-    scope = Scope(region="region", operator="operator", lab=("lab", "retest__lab"))
+    scope = Scope(region="region", operator="operator", lab=("lab", "retest__lab"), concerns=("producer",))
     objects = SampleQuerySet.as_manager()
 
     class Meta:
@@ -135,7 +135,12 @@ class TestResult(models.Model):
     )
     entered_at = models.DateTimeField(_("entered at"), auto_now_add=True)
 
-    scope = Scope(region="sample__region", operator="sample__operator", lab=("sample__lab", "retest__lab"))
+    scope = Scope(
+        region="sample__region",
+        operator="sample__operator",
+        lab=("sample__lab", "retest__lab"),
+        concerns=("sample__producer",),
+    )
     objects = ScopedManager()
 
     class Meta:

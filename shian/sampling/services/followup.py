@@ -38,8 +38,9 @@ def _bureau_users(sample: Sample):
     ).distinct()
 
 
-def _require_member(sample: Sample, by: User) -> None:
-    if not by.operator_memberships.filter(operator=sample.operator_id).exists():
+def _require_member(sample: Sample, by: User, *, or_producer: bool = False) -> None:
+    allowed = [sample.operator_id, *([sample.producer_id] if or_producer and sample.producer_id else [])]
+    if not by.operator_memberships.filter(operator__in=allowed).exists():
         raise ValidationError(_("Only the sampled business may do this."))
 
 
@@ -71,8 +72,9 @@ def sample_notify(*, sample: Sample, by: User) -> Sample:
 @transaction.atomic
 def retest_apply(*, sample: Sample, by: User, reason: str, fee=None) -> Retest:
     """The business applies for a re-test, within 7 working days of being served the result [V: FSL art. 88 ¶1];
-    it pays the fee in advance (Implementing Regulations art. 42 [V])."""
-    _require_member(sample, by)
+    it pays the fee in advance (Implementing Regulations art. 42 [V]). The producer named on the food may apply
+    as the sampled business may (FSL art. 88 ¶1: 食品生产经营者)."""
+    _require_member(sample, by, or_producer=True)
     if sample.status != SampleStatus.FAILED or sample.notified_at is None:
         raise ValidationError(_("A re-test may be applied for once a failing result has been served."))
     if Retest.objects.filter(sample=sample).exists():

@@ -169,3 +169,23 @@ def test_follow_up_handling_is_ordered_reported_returned_and_closed_with_a_case(
     closed = disposal_verify(disposal=disposal, by=samplers[0], accepted=True, open_case=True)
     assert closed.status == DisposalStatus.CLOSED and closed.case_opened
     assert LedgerEntry.objects.filter(kind="sampling.disposal.verdict").count() == 2
+
+
+def test_the_producer_named_on_the_food_sees_the_served_result_and_may_apply_for_a_retest(
+    record, analyst, samplers, django_capture_on_commit_callbacks
+):
+    from shian.registry.tests.factories import MembershipFactory, OperatorFactory
+    from shian.sampling.services import results_record
+
+    maker = OperatorFactory(name="某酿造厂", category="production")
+    maker_user = BusinessUserFactory()
+    MembershipFactory(user=maker_user, operator=maker)
+    sample = record(producer=maker, producer_name=maker.name)
+    results_record(sample=sample, by=analyst, concluded_on=timezone.localdate(), rows=[LabRow("山梨酸", "2", "g/kg")])
+    assert list(Sample.objects.visible_to(maker_user)) == [sample]
+    assert list(Sample.objects.visible_to(BusinessUserFactory())) == []
+    with django_capture_on_commit_callbacks(execute=True):
+        sample_notify(sample=Sample.objects.get(pk=sample.pk), by=samplers[0])
+    assert Notification.objects.filter(recipient=maker_user, kind="sampling.sample.notice").exists()
+    retest = retest_apply(sample=Sample.objects.get(pk=sample.pk), by=maker_user, reason="生产者异议")
+    assert retest.applicant == maker_user
