@@ -346,6 +346,7 @@ SPECTACULAR_SETTINGS = {
         "SampleStatusEnum": "shian.sampling.choices.SampleStatus",
         "TestResultStatusEnum": "shian.sampling.choices.ResultStatus",
         "VerdictEnum": "shian.sampling.choices.Verdict",
+        "ResultSourceEnum": "shian.sampling.choices.ResultSource",
     },
 }
 

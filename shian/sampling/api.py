@@ -2,8 +2,10 @@
 pushes to (receipt of a sample, its results), each behind a token scope."""
 
 import django_filters
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
@@ -13,12 +15,12 @@ from rest_framework.views import APIView
 
 from shian.core.filtersets import IdFilter, RegionCodeFilter
 
-from .choices import RapidResult, ResultSource
+from .choices import RapidResult, ResultSource, RetestStatus
 from .filtersets import SampleFilterSet
 from .labrows import LabRow
-from .models import RapidTest, Sample, SamplingPlan, TestResult
+from .models import RapidTest, Retest, Sample, SamplingPlan, TestResult
 from .selectors import plan_progress, rapid_stats
-from .services import rapid_tests_record, results_record, sample_receive
+from .services import rapid_tests_record, results_record, retest_results_record, sample_receive
 
 
 class TestResultSerializer(serializers.ModelSerializer):
@@ -45,6 +47,7 @@ class TestResultSerializer(serializers.ModelSerializer):
             "detail",
             "citation",
             "source",
+            "retest",
             "entered_at",
         ]
         read_only_fields = fields
@@ -80,6 +83,7 @@ class SampleSerializer(serializers.ModelSerializer):
             "reported_at",
             "report_deadline",
             "verdict",
+            "final_verdict",
         ]
         read_only_fields = fields
 
@@ -170,7 +174,9 @@ class SampleReceiveView(_LabEndpoint):
 class SampleResultsView(_LabEndpoint):
     """A lab system reports results for a sample. Every row is kept: judged against the limit in force, or,
     when it cannot be read (unknown analyte or unit, unparseable value), pending review with its problems.
-    With `concluded_on` the report is final and the sample is concluded once nothing is pending."""
+    With `concluded_on` the report is final and the sample is concluded once nothing is pending. The lab drawn
+    for the sample's re-test reports the re-test's results here too: every row must then be readable, and
+    its verdict is final."""
 
     @extend_schema(request=ResultsReportSerializer, responses={201: ResultsReportResponseSerializer})
     def post(self, request, code):
@@ -178,19 +184,29 @@ class SampleResultsView(_LabEndpoint):
         body = ResultsReportSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         rows = [LabRow(**row) for row in body.validated_data["results"]]
-        outcomes = results_record(
-            sample=sample,
-            rows=rows,
-            by=request.user,
-            source=ResultSource.API,
-            concluded_on=body.validated_data.get("concluded_on"),
-        )
-        sample = self.sample(code)
+        concluded_on = body.validated_data.get("concluded_on")
+        retest = Retest.objects.filter(
+            sample=sample, status=RetestStatus.TESTING, lab__members__user=request.user
+        ).first()
+        if retest is not None:
+            retest_results_record(
+                retest=retest,
+                rows=rows,
+                by=request.user,
+                source=ResultSource.API,
+                concluded_on=concluded_on or timezone.localdate(),
+            )
+            outcomes = [(i, r, ()) for i, r in enumerate(retest.results.order_by("pk"))]
+        else:
+            recorded = results_record(
+                sample=sample, rows=rows, by=request.user, source=ResultSource.API, concluded_on=concluded_on
+            )
+            outcomes = [(o.index, o.result, o.problems) for o in recorded]
         data = {
-            "sample": SampleDetailSerializer(sample).data,
+            "sample": SampleDetailSerializer(self.sample(code)).data,
             "rows": [
-                {"index": o.index, "status": o.result.status, "verdict": o.result.verdict, "problems": list(o.problems)}
-                for o in outcomes
+                {"index": i, "status": r.status, "verdict": r.verdict, "problems": list(problems)}
+                for i, r, problems in outcomes
             ],
         }
         return Response(data, status=status.HTTP_201_CREATED)
@@ -342,7 +358,13 @@ class RapidTestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         return Response(RapidTestSerializer(batch.recorded, many=True).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
-        parameters=[RapidTestFilterSet],
+        parameters=[
+            OpenApiParameter("operator", int, description=_("Food business id")),
+            OpenApiParameter("region", str, description=_("Region code")),
+            OpenApiParameter("result", str, enum=RapidResult.values),
+            OpenApiParameter("tested_from", OpenApiTypes.DATE),
+            OpenApiParameter("tested_to", OpenApiTypes.DATE),
+        ],
         responses=inline_serializer(
             "RapidTestStats",
             {

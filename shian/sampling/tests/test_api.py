@@ -142,3 +142,30 @@ def test_samples_filter_by_category_at_any_level_and_by_verdict(record, analyst,
     assert condiments == {soy.code, vinegar.code}
     assert [s["code"] for s in client.get("/api/v1/samples/?category=0202").json()["results"]] == [vinegar.code]
     assert client.get("/api/v1/samples/?verdict=fail").json()["results"] == []
+
+
+def test_the_drawn_retest_lab_pushes_the_final_result_through_the_api(failed, samplers, owner):
+    from shian.sampling.models import Retest
+    from shian.sampling.services import retest_apply, retest_decide, sample_notify
+
+    retester_lab = LabFactory(name="复检中心")
+    sample_notify(sample=failed, by=samplers[0])
+    retest_decide(retest=retest_apply(sample=failed, by=owner, reason="异议"), by=samplers[0], accept=True)
+    lims = client_with_token(LabUserFactory(lab=retester_lab), ["samples:read", "samples:results"])
+    unreadable = lims.post(
+        f"/api/v1/samples/{failed.code}/results/",
+        {"results": [{"analyte": "山梨酸", "value": "?", "unit": "g/kg"}]},
+        format="json",
+    )
+    assert unreadable.status_code == 400
+    done = lims.post(
+        f"/api/v1/samples/{failed.code}/results/",
+        {"results": [{"analyte": "山梨酸", "value": "0.8", "unit": "g/kg"}]},
+        format="json",
+    )
+    assert done.status_code == 201, done.content
+    body = done.json()
+    assert body["rows"] == [{"index": 0, "status": "judged", "verdict": "pass", "problems": []}]
+    assert body["sample"]["verdict"] == "fail"  # the first test's verdict stays on record
+    retest = Retest.objects.get(sample=failed)
+    assert retest.verdict == "pass" and any(r["retest"] == retest.pk for r in body["sample"]["results"])
