@@ -75,6 +75,7 @@ class ResultRowForm(forms.Form):
     value = _text(_("Result"), max_length=64, help_text=_('A number, "未检出" or "<0.01".'))
     unit = _text(_("Unit"), required=False, max_length=32)
     lod = _text(_("Limit of detection"), required=False, max_length=32)
+    loq = _text(_("Limit of quantification"), required=False, max_length=32)
     method = _text(_("Method"), required=False)
 
 

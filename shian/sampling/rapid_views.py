@@ -7,12 +7,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shian.core.choices import UserKind
+from shian.core.exports import FORMATS, export_response
 from shian.core.outcome import report
 from shian.registry.models import Operator
 
@@ -24,14 +26,57 @@ from .selectors import rapid_stats
 from .services import rapid_follow_up, rapid_objection, rapid_tests_record
 
 
-@login_required
-@permission_required("sampling.view_rapidtest", raise_exception=True)
-def rapid_list(request):
+def _listed(request):
     tests = RapidTest.objects.visible_to(request.user).select_related("operator")
     if request.GET.get("result") in RapidResult.values:
         tests = tests.filter(result=request.GET["result"])
     if request.GET.get("awaiting") == "1":
         tests = tests.awaiting_follow_up()
+    return tests
+
+
+@login_required
+@permission_required("sampling.view_rapidtest", raise_exception=True)
+def rapid_export(request, fmt):
+    """The rapid tests the list shows, as CSV or XLSX, in the import file's columns plus the follow-up."""
+    if fmt not in FORMATS:
+        return HttpResponse(status=404)
+    headers = [
+        "经营主体",
+        "经营主体名称",
+        "样品名称",
+        "检测项目",
+        "检测方法",
+        "检测结果",
+        "检测值",
+        "检测人员",
+        "检测时间",
+        "食用农产品",
+        "后续处置",
+    ]
+    rows = (
+        [
+            t.operator_id,
+            t.operator.name,
+            t.product_name,
+            t.item,
+            t.method,
+            t.get_result_display(),
+            t.reading,
+            t.tester,
+            timezone.localtime(t.tested_at).strftime("%Y-%m-%d %H:%M"),
+            "是" if t.farm_produce else "否",
+            t.get_follow_up_display(),
+        ]
+        for t in _listed(request).iterator(chunk_size=2000)
+    )
+    return export_response(fmt=fmt, filename="rapid-tests", headers=headers, rows=rows)
+
+
+@login_required
+@permission_required("sampling.view_rapidtest", raise_exception=True)
+def rapid_list(request):
+    tests = _listed(request)
     context = {"page": Paginator(tests, 50).get_page(request.GET.get("page"))}
     if request.user.kind == UserKind.REGULATOR or request.user.is_superuser:
         since = timezone.localdate() - datetime.timedelta(days=90)

@@ -4,6 +4,7 @@ from . import plan_views, rapid_views, views
 
 urlpatterns = [
     path("sampling/samples/", views.sample_list, name="sample-list"),
+    path("sampling/samples/export.<str:fmt>", views.sample_export, name="sample-export"),
     path("sampling/samples/new/<int:operator_pk>/", views.sample_new, name="sample-new"),
     path("sampling/samples/<int:pk>/", views.sample_detail, name="sample-detail"),
     path("sampling/samples/<int:pk>/receive/", views.sample_receive_view, name="sample-receive"),
@@ -21,6 +22,7 @@ urlpatterns = [
     path("sampling/plans/<int:pk>/activate/", plan_views.plan_activate_view, name="sampling-plan-activate"),
     path("sampling/tasks/", plan_views.my_tasks, name="sampling-my-tasks"),
     path("sampling/rapid/", rapid_views.rapid_list, name="rapid-list"),
+    path("sampling/rapid/export.<str:fmt>", rapid_views.rapid_export, name="rapid-export"),
     path("sampling/rapid/new/<int:operator_pk>/", rapid_views.rapid_new, name="rapid-new"),
     path("sampling/rapid/<int:pk>/", rapid_views.rapid_detail, name="rapid-detail"),
     path("sampling/rapid/<int:pk>/object/", rapid_views.rapid_object_view, name="rapid-object"),

@@ -183,3 +183,16 @@ def test_the_command_imports_a_file_all_or_nothing(shop, samplers, tmp_path, cap
     with pytest.raises(CommandError, match="nothing was recorded"):
         call_command("sampling", "import-rapid", str(path), "--as", samplers[0].username)
     assert RapidTest.objects.count() == 2
+
+
+def test_the_rapid_test_list_exports_what_the_user_may_see(client, shop, owner, samplers):
+    rapid_tests_record(rows=[(1, row(shop, "阳性", "韭菜")), (2, row(shop))], by=samplers[0])
+    client.force_login(samplers[0])
+    csv = b"".join(client.get("/sampling/rapid/export.csv?result=positive").streaming_content).decode("utf-8-sig")
+    lines = csv.splitlines()
+    assert lines[0].startswith("经营主体,经营主体名称") and len(lines) == 2 and "韭菜" in lines[1]
+    wuzhong = RegulatorFactory(agency=AgencyFactory(name="吴中区局", region=region("320506")), roles=["inspector"])
+    for user, expected in ((owner, 3), (wuzhong, 1), (BusinessUserFactory(), 1)):
+        client.force_login(user)
+        exported = b"".join(client.get("/sampling/rapid/export.csv").streaming_content).decode("utf-8-sig")
+        assert len(exported.splitlines()) == expected

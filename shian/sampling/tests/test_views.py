@@ -2,6 +2,7 @@
 results only."""
 
 import datetime
+import io
 
 import pytest
 from django.utils import timezone
@@ -181,3 +182,25 @@ def test_photos_of_the_sample_and_evidence_of_the_handling_are_linked_on_its_pag
     assert f"subject=sampling.disposal:{disposal.pk}" in page and f"subject=sampling.sample:{failed.pk}" not in page
     proof = upload(owner, operator=failed.operator, subject=disposal)
     assert proof.public_id.hex[:8] in client.get(f"/sampling/samples/{failed.pk}/").content.decode().replace("-", "")
+
+
+def test_the_samples_list_exports_what_the_user_may_see(client, record, samplers, analyst):
+    from openpyxl import load_workbook
+
+    ours = record()
+    client.force_login(samplers[0])
+    csv = b"".join(client.get("/sampling/samples/export.csv").streaming_content).decode("utf-8-sig")
+    assert csv.splitlines()[0].startswith("样品编号,样品名称") and ours.code in csv
+    assert ours.code not in b"".join(client.get("/sampling/samples/export.csv?verdict=fail").streaming_content).decode(
+        "utf-8-sig"
+    )
+    response = client.get("/sampling/samples/export.xlsx")
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    assert sheet.cell(2, 1).value == ours.code
+    wuzhong = RegulatorFactory(
+        agency=AgencyFactory(name="吴中区局", region=region("320506")), roles=["sampling_officer"]
+    )
+    for user in (wuzhong, LabUserFactory(lab=LabFactory(name="别的所")), BusinessUserFactory()):
+        client.force_login(user)
+        assert ours.code not in b"".join(client.get("/sampling/samples/export.csv").streaming_content).decode()
+    assert client.get("/sampling/samples/export.pdf").status_code == 404
