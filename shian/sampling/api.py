@@ -4,8 +4,7 @@ pushes to (receipt of a sample, its results), each behind a token scope."""
 import django_filters
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
@@ -334,6 +333,16 @@ class RapidTestFilterSet(django_filters.FilterSet):
         fields = ["operator", "region", "result", "tested_from", "tested_to"]
 
 
+class RapidStatsQuery(serializers.Serializer):
+    """The filters of the rapid-test statistics, as the list takes them (documentation only)."""
+
+    operator = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    region = serializers.RegexField(r"^\d{6}(\d{3})?$", required=False, help_text=_("Region code"))
+    result = serializers.ChoiceField(choices=RapidResult.choices, required=False)
+    tested_from = serializers.DateField(required=False)
+    tested_to = serializers.DateField(required=False)
+
+
 class RapidTestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Rapid tests the caller may see; a market, a canteen or a device's system records a batch with POST (all
     rows or, if any is bad, none, with every bad row's reasons)."""
@@ -358,13 +367,7 @@ class RapidTestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         return Response(RapidTestSerializer(batch.recorded, many=True).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter("operator", int, description=_("Food business id")),
-            OpenApiParameter("region", str, description=_("Region code")),
-            OpenApiParameter("result", str, enum=RapidResult.values),
-            OpenApiParameter("tested_from", OpenApiTypes.DATE),
-            OpenApiParameter("tested_to", OpenApiTypes.DATE),
-        ],
+        parameters=[RapidStatsQuery],
         responses=inline_serializer(
             "RapidTestStats",
             {
