@@ -1,8 +1,9 @@
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from shian.core.choices import RegionLevel, Role, UserKind
-from shian.core.models import Region, User
+from shian.core.models import Agency, Region, User
 from shian.core.rules import region_code_range
 from shian.registry.choices import OperatorCategory
 
@@ -217,6 +218,12 @@ class NominationForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = FoodCategory.objects.filter(level=CategoryLevel.DETAIL).order_by("code")
+        # the cities and counties of the provinces the platform's bureaus serve, not all of China's 3,000
+        provinces = {code[:2] for code in Agency.objects.values_list("region_id", flat=True)}
+        served = Q()
+        for prefix in provinces:
+            served |= Q(code__startswith=prefix)
+        self.fields["region"].queryset = self.fields["region"].queryset.filter(served).order_by("code")
 
 
 class RapidBatchForm(forms.Form):
