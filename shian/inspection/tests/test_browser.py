@@ -132,7 +132,7 @@ def test_inspect_order_a_fix_return_accept_and_publish_on_a_phone(live_server, s
     geo = {"permissions": ["geolocation"], "geolocation": {"latitude": shop.premises[0], "longitude": shop.premises[1]}}
 
     # 1–2. The inspector opens the business's file and starts an inspection with 周检查.
-    inspector = open_page(browser, **phone)
+    inspector = open_page(browser, **phone, server_clock=True)
     log_in(inspector, base, {"username": "demo-inspector", "password": DEMO_PASSWORD})
     inspector.goto(f"{base}/operators/{shop.pk}/")
     expect(inspector.get_by_test_id("operator-name")).to_contain_text(shop.name)
@@ -205,7 +205,7 @@ def test_inspect_order_a_fix_return_accept_and_publish_on_a_phone(live_server, s
     shoot(inspector, "order", too_wide)
 
     # 6. The business finds the order, uploads a photo of the fix and reports it.
-    business = open_page(browser, **phone, **geo)
+    business = open_page(browser, **phone, **geo, server_clock=True)
     log_in_business(business, base, "demo-officer")
     business.goto(base + "/rectifications/")
     business.locator(f'[data-testid=rectification-table] a[href="{order_path}"]').click()
@@ -252,7 +252,7 @@ def test_inspect_order_a_fix_return_accept_and_publish_on_a_phone(live_server, s
     shoot(inspector, "order-closed", too_wide)
 
     # 8. An agency head publishes the result (inspectors lack inspection.publish_inspection).
-    head = open_page(browser, **phone)
+    head = open_page(browser, **phone, server_clock=True)
     log_in(head, base, {"username": "demo-head", "password": DEMO_PASSWORD})
     head.goto(inspection_url)
     head.get_by_test_id("publish").click()
@@ -262,7 +262,7 @@ def test_inspect_order_a_fix_return_accept_and_publish_on_a_phone(live_server, s
     shoot(head, "published", too_wide)
 
     # 9. Anyone who scans the QR code sees the result and the risk grade, logged out.
-    visitor = open_page(browser, **phone)
+    visitor = open_page(browser, **phone, server_clock=True)
     visitor.goto(f"{base}/p/{shop.public_id}/")
     expect(visitor.get_by_test_id("public-operator-name")).to_have_text(shop.name)
     published = visitor.locator("#inspections [data-result]")
