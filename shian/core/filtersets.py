@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import django_filters
 from django import forms
@@ -27,11 +28,21 @@ class RegionCodeFilter(django_filters.CharFilter):
         return queryset.within(value) if queryset.model is Region else queryset.in_region(value)
 
 
+class WholeNumberField(forms.IntegerField):
+    """Digits only: Django's IntegerField also takes "12.0" (it drops a point followed by zeros), which the
+    schema's `integer` does not allow."""
+
+    def to_python(self, value):
+        if isinstance(value, str) and value.strip() and not re.fullmatch(r"-?\d+", value.strip()):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+
 @extend_schema_field({"type": "integer", "minimum": 1, "maximum": 2**63 - 1})
 class IdFilter(django_filters.NumberFilter):
     """A database id: a whole number in the range of a 64-bit key (anything else is a field error)."""
 
-    field_class = forms.IntegerField
+    field_class = WholeNumberField
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("min_value", 1)

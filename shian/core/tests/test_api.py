@@ -215,6 +215,14 @@ def test_page_size_that_is_not_a_positive_whole_number_is_a_400(api, inspector, 
     assert list(error["details"]) == ["page_size"]
 
 
+@pytest.mark.parametrize("actor", ["12.0", "1e3", "x", "0"])
+def test_an_id_filter_takes_only_a_positive_whole_number(api, inspector, actor):
+    api.force_login(inspector)
+    error = error_of(api.get("/api/v1/audit/", {"actor": actor}), 400)
+    assert list(error["details"]) == ["actor"]
+    assert api.get("/api/v1/audit/", {"actor": str(inspector.pk)}).status_code == 200
+
+
 def test_region_detail_takes_only_region_codes(api, inspector):
     api.force_login(inspector)
     assert api.get("/api/v1/regions/320508/").json()["name"] == "姑苏区"

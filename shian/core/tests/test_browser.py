@@ -50,6 +50,7 @@ def test_searching_the_operator_list_updates_the_rows_in_place(live_server, demo
     page.get_by_test_id("nav-operator-list").click()
     rows = page.get_by_test_id("operator-row")
     expect(rows).to_have_count(3)
+    page.wait_for_load_state()  # htmx is deferred: rows can show before it binds the search box
 
     page.evaluate("window.stillTheSamePage = true")
     page.get_by_test_id("operator-q").fill("肉铺")
