@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "shian.risk",
     "shian.inspection",
     "shian.sampling",
+    "shian.trace",
 ]
 
 MIDDLEWARE = [
@@ -139,6 +140,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 30,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+else:
+    # Prepared statements only where a query asks for one (the trace queries, whose planning costs more than
+    # their run): psycopg prepares a query after this many runs, so no other query reaches it. Those are
+    # planned once, for any parameters (a trace's lot ids change nothing in how best to join).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        prepare_threshold=2**31 - 1, options="-c plan_cache_mode=force_generic_plan"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Auth -----------------------------------------------------------------------------------------
@@ -270,6 +278,16 @@ SHIAN_SAMPLING = {
     "GRADE_WEIGHTS": {"A": 1, "B": 2, "C": 3, "D": 4, "": 2},
     "FAILURE_WEIGHT": 2,
     "VOTE_WEIGHT": "0.1",
+}
+
+# Traceability: the official EPCIS 2.0 JSON Schema that captures are validated against (GS1's file, not
+# shipped: docs/deploy.md), and the most events one capture document may hold.
+SHIAN_TRACE = {
+    "EPCIS_JSON_SCHEMA": env(
+        "TRACE_EPCIS_JSON_SCHEMA",
+        str(PACKAGE_DIR.parent.parent / "shared" / "data" / "gs1-epcis2-examples" / "EPCIS-JSON-Schema.json"),
+    ),
+    "CAPTURE_MAX_EVENTS": env_int("TRACE_CAPTURE_MAX_EVENTS", 10000),
 }
 
 # Evidence (五定) limits; see docs/deploy.md.

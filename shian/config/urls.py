@@ -17,6 +17,7 @@ api_v1 = [
     path("", include("shian.risk.api_urls")),
     path("", include("shian.inspection.api_urls")),
     path("", include("shian.sampling.api_urls")),
+    path("", include("shian.trace.api_urls")),
 ]
 
 urlpatterns = [

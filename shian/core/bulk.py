@@ -91,12 +91,23 @@ def _draw_keys(connection, model, rows: list[dict]) -> None:
     if not missing:
         return
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [model._meta.db_table, pk.column])
-        (sequence,) = cursor.fetchone()
+        sequence = _sequence(cursor, model._meta.db_table, pk.column)
         # A constant sequence: pg_get_serial_sequence() per key would cost ten times nextval() itself
         cursor.execute("SELECT nextval(%s::regclass) FROM generate_series(1, %s)", [sequence, len(missing)])
         for row, (key,) in zip(missing, cursor.fetchall(), strict=True):
             row[pk.attname] = key
+
+
+_sequences: dict[tuple[str, str, str], str] = {}
+
+
+def _sequence(cursor, table: str, column: str) -> str:
+    """The sequence behind a table's key, looked up once per process and database."""
+    key = (cursor.db.alias, table, column)
+    if key not in _sequences:
+        cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [table, column])
+        _sequences[key] = cursor.fetchone()[0]
+    return _sequences[key]
 
 
 def _copy(connection, model, values) -> None:

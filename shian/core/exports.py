@@ -47,3 +47,18 @@ def export_response(*, fmt: str, filename: str, headers: Sequence[str], rows: It
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
     raise ValueError(f"unknown export format {fmt!r}")
+
+
+def write_table(stream, *, fmt: str, headers: Sequence[str], rows: Iterable[Sequence]) -> None:
+    """Write `rows` as CSV (text stream) or XLSX (binary stream), as the downloads are (for the CLI)."""
+    if fmt == "csv":
+        writer = csv.writer(stream)
+        writer.writerow(headers)
+        writer.writerows(rows)
+        return
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet()
+    sheet.append(list(headers))
+    for row in rows:
+        sheet.append(list(row))
+    workbook.save(stream)

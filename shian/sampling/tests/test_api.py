@@ -5,12 +5,12 @@ from django.core.cache import cache
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from shian.core.services.tokens import api_token_create
 from shian.core.tests.factories import AgencyFactory, BusinessUserFactory, RegulatorFactory, region
 from shian.registry.tests.factories import MembershipFactory, OperatorFactory
 from shian.sampling.choices import ResultStatus, SampleStatus, Verdict
 from shian.sampling.models import FoodCategory, TestResult
 from shian.sampling.services import sample_record
+from shian.testing.api import client_with_token
 
 from .factories import LabFactory, LabUserFactory
 
@@ -20,13 +20,6 @@ def _no_throttle_counts():
     cache.clear()
     yield
     cache.clear()
-
-
-def client_with_token(user, scopes):
-    _token, key = api_token_create(user=user, name="LIMS", scopes=scopes, days=30)
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
-    return client
 
 
 def test_a_lab_system_reports_a_failing_result_and_gets_each_rows_fate(record, analyst):

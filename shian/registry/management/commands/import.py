@@ -11,7 +11,7 @@ class Command(BaseCommand):
     help = (
         "Bulk imports. `import operators FILE [--partial] [--dry-run] [--as USERNAME]` loads food businesses "
         "from CSV or XLSX (upsert by licence or filing number); `import operators --template OUT.xlsx` writes "
-        "the template."
+        "the template. `import epcis FILE [--as USERNAME]` captures an EPCIS 2.0 document (JSON-LD or XML)."
     )
 
     def add_arguments(self, parser):
@@ -23,19 +23,48 @@ class Command(BaseCommand):
         operators.add_argument("--as", dest="username", help="import as this user (limits it to their jurisdiction)")
         operators.add_argument("--template", type=Path, help="write the XLSX template to this path and stop")
         operators.add_argument("--report", type=Path, help="write every bad row and warning to this CSV")
+        epcis = sub.add_parser("epcis", help="trace events: an EPCIS 2.0 document (JSON-LD or XML)")
+        epcis.add_argument("file", type=Path)
+        epcis.add_argument("--as", dest="username", help="capture as this user (limits it to their sites)")
 
-    def handle(self, *args, what, file, partial, dry_run, username, template, report, **options):
+    def handle(self, *args, what, file, username=None, **options):
+        if what == "epcis":
+            return self._epcis(file, self._user(username))
+        return self._operators(file, username, **options)
+
+    @staticmethod
+    def _user(username):
+        if not username:
+            return None
+        user = get_user_model().objects.filter(username=username).first()
+        if user is None:
+            raise CommandError(f"No user {username!r}")
+        return user
+
+    def _epcis(self, file, user):
+        from shian.trace.services import EpcisFileError, epcis_file_capture
+
+        if not file.exists():
+            raise CommandError(f"No such file: {file}")
+        try:
+            result = epcis_file_capture(path=file, by=user)
+        except EpcisFileError as exc:
+            raise CommandError(str(exc)) from None
+        for error in result.errors:
+            where = "document" if error.event is None else f"event {error.event}"
+            self.stderr.write(f"ERROR   {where} {error.path}: {error.message}")
+        if not result.ok:
+            raise CommandError(f"Nothing was captured: {len(result.errors)} problems.")
+        self.stdout.write(f"{len(result.stored)} events captured, {len(result.duplicates)} already there.")
+
+    def _operators(self, file, username, *, partial, dry_run, template, report, **options):
         if template:
             template.write_bytes(template_workbook())
             self.stdout.write(f"Template written to {template}")
             return
         if file is None or not file.exists():
             raise CommandError(f"No such file: {file}")
-        user = None
-        if username:
-            user = get_user_model().objects.filter(username=username).first()
-            if user is None:
-                raise CommandError(f"No user {username!r}")
+        user = self._user(username)
         with tqdm(unit=" rows", disable=not self.stderr.isatty()) as bar:
             try:
                 result = operators_import(path=file, by=user, partial=partial, dry_run=dry_run, progress=bar.update)

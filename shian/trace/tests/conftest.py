@@ -1,0 +1,71 @@
+import pytest
+
+from .builders import document, event, lot
+
+PORK = lot("06901234000016", "F-0301")  # a farm's pork lot
+SALT = lot("06901234000023", "S-77")
+SAUSAGE = lot("06901234000030", "P-0305")  # made from pork and salt at the processor
+SLICED = lot("06901234000047", "R-0310")  # the sausage re-packed at a retailer
+PALLET = "urn:epc:id:sscc:6901234.0000000001"
+FARM = "urn:epc:id:sgln:6901234.00001.0"
+SALT_WORKS = "urn:epc:id:sgln:6901234.00009.0"
+CATERER = "urn:epc:id:sgln:6901234.00005.0"
+
+
+@pytest.fixture
+def superuser(db):
+    from shian.core.tests.factories import UserFactory
+
+    return UserFactory(username="trace-system", is_superuser=True, kind="regulator")
+
+
+@pytest.fixture
+def sites(db):
+    """Four businesses on the platform: a processor and a wholesaler in 姑苏区, two retailers in 吴中区."""
+    from shian.core.tests.factories import region
+    from shian.registry.tests.factories import OperatorFactory
+    from shian.trace.services import operator_site
+
+    names = {
+        "processor": ("姑苏肉制品厂", "320508"),
+        "wholesaler": ("姑苏批发部", "320508"),
+        "retailer": ("吴中超市", "320506"),
+        "market": ("吴中农贸市场", "320506"),
+    }
+    return {key: operator_site(OperatorFactory(name=name, region=region(code))) for key, (name, code) in names.items()}
+
+
+@pytest.fixture
+def chain(superuser, sites):
+    """Pork from a farm splits between the processor (600 kg) and a caterer still waiting for it (400 kg);
+    the processor merges it with salt into sausage; 300 kg go to the wholesaler, who palletises them and
+    ships the pallet to the market, which sells 100 kg; 200 kg go to the retailer, who re-packs them."""
+    from shian.trace.services import epcis_capture
+
+    p, w, r, m = (sites[k].identifier for k in ("processor", "wholesaler", "retailer", "market"))
+    events = [
+        event("commissioning", "2026-03-01T06:00:00+08:00", action="ADD", at=FARM, lots=[(PORK, 1000)]),
+        event("commissioning", "2026-02-01T06:00:00+08:00", action="ADD", at=SALT_WORKS, lots=[(SALT, 50)]),
+        event("shipping", "2026-03-01T08:00:00+08:00", at=FARM, lots=[(PORK, 600)], destination=p),
+        event("shipping", "2026-03-01T08:10:00+08:00", at=FARM, lots=[(PORK, 400)], destination=CATERER),
+        event("receiving", "2026-03-01T10:00:00+08:00", at=p, lots=[(PORK, 600)], source=FARM,
+              documents=[("desadv", "urn:shian:doc:DA-1")]),
+        event("receiving", "2026-03-01T10:30:00+08:00", at=p, lots=[(SALT, 10)], source=SALT_WORKS),
+        event("commissioning", "2026-03-02T09:00:00+08:00", kind="TransformationEvent", at=p,
+              inputs=[(PORK, 600), (SALT, 10)], outputs=[(SAUSAGE, 500)]),
+        event("shipping", "2026-03-03T08:00:00+08:00", at=p, lots=[(SAUSAGE, 300)], destination=w),
+        event("shipping", "2026-03-03T08:30:00+08:00", at=p, lots=[(SAUSAGE, 200)], destination=r),
+        event("receiving", "2026-03-03T11:00:00+08:00", at=w, lots=[(SAUSAGE, 300)], source=p),
+        event("packing", "2026-03-03T12:00:00+08:00", kind="AggregationEvent", action="ADD", at=w,
+              parent=PALLET, lots=[(SAUSAGE, 300)]),
+        event("shipping", "2026-03-04T08:00:00+08:00", at=w, epcs=[PALLET], destination=m),
+        event("receiving", "2026-03-04T10:00:00+08:00", at=m, epcs=[PALLET], source=w),
+        event("retail_selling", "2026-03-05T10:00:00+08:00", at=m, lots=[(SAUSAGE, 100)]),
+        event("receiving", "2026-03-03T12:00:00+08:00", at=r, lots=[(SAUSAGE, 200)], source=p),
+        event("repackaging", "2026-03-04T09:00:00+08:00", kind="TransformationEvent", at=r,
+              inputs=[(SAUSAGE, 200)], outputs=[(SLICED, 190)]),
+    ]  # fmt: skip
+    result = epcis_capture(document=document(*events), by=superuser)
+    assert result.ok, result.errors
+    assert len(result.stored) == len(events)
+    return result
