@@ -16,7 +16,7 @@ from pathlib import Path
 RESULTS = Path(__file__).resolve().parent / "results"
 
 
-def setup_django() -> str:
+def setup_django(*, keep: bool = False) -> str:
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     url = (
         os.environ.get("SHIAN_BENCH_DATABASE_URL")
@@ -33,7 +33,8 @@ def setup_django() -> str:
     from django.core.management import call_command
 
     django.setup()
-    call_command("flush", "--noinput", verbosity=0) if "postgres" in url else None
+    if "postgres" in url and not keep:  # `keep`: measure again on the data a previous run built
+        call_command("flush", "--noinput", verbosity=0)
     call_command("migrate", verbosity=0)
     return url.split(":", 1)[0]
 

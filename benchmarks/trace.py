@@ -34,6 +34,7 @@ import random
 import statistics
 import sys
 import time
+import uuid
 
 import psycopg
 from harness import settle, setup_django, timer, write
@@ -262,7 +263,7 @@ def capture_documents(count: int, first_lot: int) -> list[bytes]:
             at = f"urn:epc:id:sgln:6900000.{1 + (n * 7919) % 100_000:05d}.0"
             event = {
                 "type": "ObjectEvent",
-                "eventID": f"urn:uuid:{d:08d}-0000-4000-8000-{k:012d}",
+                "eventID": f"urn:uuid:{uuid.uuid4()}",
                 "eventTime": f"2026-0{1 + d % 9}-1{k % 10}T08:{k % 60:02d}:00+08:00",
                 "eventTimeZoneOffset": "+08:00",
                 "action": "ADD" if step == "commissioning" else "OBSERVE",
@@ -342,24 +343,28 @@ def main() -> None:
     parser.add_argument("--baseline-traces", type=int, default=50)
     parser.add_argument("--documents", type=int, default=200)
     parser.add_argument("--workers", type=int, default=2, help="server processes posting at once (one per core)")
+    parser.add_argument("--reuse", action="store_true", help="measure again on the network a previous run built")
     args = parser.parse_args()
     os.environ.setdefault("SHIAN_DB_CONN_MAX_AGE", "60")  # as docs/deploy.md runs the server
-    if setup_django() != "postgres":
+    if setup_django(keep=args.reuse) != "postgres":
         raise SystemExit("This benchmark runs on PostgreSQL: set SHIAN_BENCH_DATABASE_URL.")
     from django.db import connection
 
     from shian.core.models import Agency, Region, User
     from shian.core.services.tokens import api_token_create
-    from shian.trace.models import TraceEvent
+    from shian.trace.models import Lot, TraceEvent
     from shian.trace.selectors import trace_of
 
     figures = {"families": args.families}
-    with timer(figures, "build_s"):
-        figures |= build(args.families)
-    with timer(figures, "settle_s"):
-        settle()
-    agency = Agency.objects.create(name="江苏省市场监督管理局", region=Region.objects.get(code="320000"))
-    province = User.objects.create_user(
+    if args.reuse:
+        figures |= {"events": TraceEvent.objects.count(), "lots": Lot.objects.count(), "build_s": "reused"}
+    else:
+        with timer(figures, "build_s"):
+            figures |= build(args.families)
+        with timer(figures, "settle_s"):
+            settle()
+    agency, _ = Agency.objects.get_or_create(name="江苏省市场监督管理局", region=Region.objects.get(code="320000"))
+    province = User.objects.filter(username="province").first() or User.objects.create_user(
         username="province", kind="regulator", agency=agency, jurisdiction=agency.region, is_superuser=False
     )
     rng = random.Random(20261204)
@@ -399,9 +404,11 @@ def main() -> None:
         figures["baseline_orm_hop_by_hop"]["p95_ms"] / figures["trace_service"]["p95_ms"], 1
     )
 
-    system = User.objects.create_user(username="trace-system", kind="regulator", is_superuser=True)
+    system = User.objects.filter(username="trace-system").first() or User.objects.create_user(
+        username="trace-system", kind="regulator", is_superuser=True
+    )
     _, key = api_token_create(user=system, name="bench", scopes=["trace:capture"], days=1)
-    documents = capture_documents(args.documents, figures["lots"] + 1)
+    documents = capture_documents(args.documents, Lot.objects.order_by("-id").values_list("id", flat=True)[0] + 1)
     before = TraceEvent.objects.count()
     half = args.documents // 2
     figures["capture_events_per_s_1_worker"] = post_all(documents[:half], key, workers=1)

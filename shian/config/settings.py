@@ -288,6 +288,11 @@ SHIAN_TRACE = {
         str(PACKAGE_DIR.parent.parent / "shared" / "data" / "gs1-epcis2-examples" / "EPCIS-JSON-Schema.json"),
     ),
     "CAPTURE_MAX_EVENTS": env_int("TRACE_CAPTURE_MAX_EVENTS", 10000),
+    # Suspect lots controlled at every holder within hours of the order, working days or not [S: Hengshui's
+    # practice, "within 24 hours"]; holders who have not acknowledged are reminded at the halfway mark.
+    "CONTROL_HOURS": env_int("TRACE_CONTROL_HOURS", 24),
+    # A business is told about a lot on hand this many days before it expires (a product choice).
+    "EXPIRY_WARNING_DAYS": env_int("TRACE_EXPIRY_WARNING_DAYS", 7),
 }
 
 # Evidence (五定) limits; see docs/deploy.md.

@@ -20,6 +20,7 @@ class RegionCodeFilter(django_filters.CharFilter):
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("validators", [region_code])
+        kwargs.setdefault("strip", False)  # a code padded with whitespace (even U+0085) is no region code
         super().__init__(*args, **kwargs)
 
     def filter(self, queryset, value):

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class EventKind(models.TextChoices):
@@ -53,3 +54,41 @@ BIZ_STEP_LABELS = {
     "decommissioning": _("Decommissioned"),
     "transporting": _("Transported"),
 }
+
+
+class ControlKind(models.TextChoices):
+    CONTROL = "control", _("Control order (管控)")
+    RECALL = "recall", _("Recall (召回)")
+
+
+class ControlSource(models.TextChoices):
+    """Why the lots are suspect."""
+
+    FAILED_SAMPLE = "failed_sample", _("A failed sample")
+    OUTSIDE_ALERT = "outside_alert", _("An alert from elsewhere (another region, customs, RASFF …)")
+    FINDING = "finding", _("An inspector's finding")
+    PRODUCER = "producer", _("The producer's own recall")
+
+
+class ControlStatus(models.TextChoices):
+    OPEN = "open", pgettext_lazy("control order", "Open")
+    CLOSED = "closed", pgettext_lazy("control order", "Closed")
+
+
+class HolderStatus(models.TextChoices):
+    NOTIFIED = "notified", _("Notified, not acknowledged")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    REPORTED = "reported", _("Reported")
+
+
+class DocumentLevel(models.TextChoices):
+    """What a paper is kept for."""
+
+    LOT = "lot", _("Each lot (kept with the lot for every buyer)")
+    RECEIPT = "receipt", _("Each delivery")
+    SUPPLIER = "supplier", _("The supplier (kept in the supplier register)")
+
+
+class ReceiptStatus(models.TextChoices):
+    ACCEPTED = "accepted", _("Accepted")
+    REFUSED = "refused", _("Refused")

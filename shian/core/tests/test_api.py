@@ -223,6 +223,12 @@ def test_an_id_filter_takes_only_a_positive_whole_number(api, inspector, actor):
     assert api.get("/api/v1/audit/", {"actor": str(inspector.pk)}).status_code == 200
 
 
+@pytest.mark.parametrize("within", ["\x85", " 320508", "3205"])
+def test_a_region_filter_takes_only_a_region_code(api, inspector, within):
+    api.force_login(inspector)
+    assert list(error_of(api.get("/api/v1/regions/", {"within": within}), 400)["details"]) == ["within"]
+
+
 def test_region_detail_takes_only_region_codes(api, inspector):
     api.force_login(inspector)
     assert api.get("/api/v1/regions/320508/").json()["name"] == "姑苏区"

@@ -93,11 +93,13 @@ def _time(event: dict) -> tuple[datetime.datetime, str]:
         raise EventError(
             _("eventTime: %(value)r is not a date and time with a time zone") % {"value": event.get("eventTime")}
         )
-    offset = str(event.get("eventTimeZoneOffset", ""))
-    if not offset:
-        minutes = int(moment.utcoffset().total_seconds() // 60)
-        offset = f"{'-' if minutes < 0 else '+'}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
-    return moment, offset
+    return moment, str(event.get("eventTimeZoneOffset", "")) or zone_offset(moment)
+
+
+def zone_offset(moment: datetime.datetime) -> str:
+    """An aware moment's offset as EPCIS writes it: +08:00."""
+    minutes = int(moment.utcoffset().total_seconds() // 60)
+    return f"{'-' if minutes < 0 else '+'}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
 def _quantity(entry: dict, where: str) -> tuple[Decimal | None, str]:

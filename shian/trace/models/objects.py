@@ -16,6 +16,14 @@ class Product(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    product_class = models.ForeignKey(
+        "trace.ProductClass",
+        verbose_name=_("product class"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="products",
+    )
 
     class Meta:
         verbose_name = _("product")

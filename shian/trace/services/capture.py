@@ -14,12 +14,15 @@ from shian.core.choices import UserKind
 from shian.core.models import signed_in
 from shian.core.rules import region_contains
 from shian.core.services.audit import audit_record
+from shian.core.services.notifications import notify
 from shian.registry.models import Operator
 
 from ..choices import EventKind, ItemRole, LocationKind
+from ..epcis.identifiers import lot_identifier
 from ..epcis.reading import EventError, ReadEvent, read_event
 from ..epcis.schema import schema_errors
-from ..models import EventItem, Location, LotLink, TraceEvent
+from ..models import EventItem, Location, Lot, LotLink, TraceEvent
+from .bureau import bureau_of
 from .objects import Resolver
 from .sites import operator_site
 
@@ -29,6 +32,7 @@ class CaptureError:
     event: int | None  # the event's position in the document; None for the document as a whole
     message: str
     path: str = ""
+    region: str | None = None  # for a refusal the bureau must hear of (无码): the receiving place's region
 
     def as_dict(self) -> dict:
         return {"event": self.event, "path": self.path, "message": self.message}
@@ -170,6 +174,14 @@ def epcis_capture(*, document: dict, by=None) -> CaptureResult:
     except _Refused:
         result.stored.clear()
         result.declared.clear()
+    for error in result.errors:
+        if error.region:  # a finding: the bureau hears of it though nothing was stored
+            notify(
+                recipients=bureau_of(error.region),
+                kind="trace.uncoded",
+                title=_("A receipt without its trace code was refused"),
+                body=error.message,
+            )
     return result
 
 
@@ -183,6 +195,9 @@ def _store(read: list[ReadEvent], by, result: CaptureResult) -> None:
     for r in read:
         (again if r.event_id in seen else fresh).append(r)
         seen.add(r.event_id)
+    result.errors += _uncoded(read, places)
+    if result.errors:
+        return
     if fresh:
         _store_fresh(fresh, places, by, result)
     for r in again:
@@ -190,6 +205,40 @@ def _store(read: list[ReadEvent], by, result: CaptureResult) -> None:
             result.declared.append(r.event_id)
         else:
             result.duplicates.append(r.event_id)
+
+
+RECEIVING_STEPS = {"receiving", "accepting"}
+
+
+def _uncoded(read: list[ReadEvent], places: dict[str, Place]) -> list[CaptureError]:
+    """无码不准经营: a receipt of a lot whose product class requires a trace code, naming no coded object, is
+    refused (regulations.md §5.2 [S]); the bureau of the receiving place hears of it."""
+    wanted = {
+        lot_identifier(item.identifier)
+        for r in read
+        if r.biz_step in RECEIVING_STEPS
+        for item in r.items
+        if item.by_class
+    }
+    if not wanted:
+        return []
+    coded = dict(
+        Lot.objects.filter(identifier__in=wanted, product__product_class__requires_trace_code=True).values_list(
+            "identifier", "product__product_class__name"
+        )
+    )
+    errors = []
+    for n, r in enumerate(read):
+        if r.biz_step not in RECEIVING_STEPS or any(not item.by_class for item in r.items):
+            continue
+        for item in r.items:
+            if lot_identifier(item.identifier) in coded:
+                message = _("无码不准经营: %(product)s must come with its trace code") % {
+                    "product": coded[lot_identifier(item.identifier)]
+                }
+                where = places.get(r.biz_location) if r.biz_location else places.get("")
+                errors.append(CaptureError(n, message, "epcList", region=where.region_id if where else None))
+    return errors
 
 
 def _declare_error(r: ReadEvent, by) -> bool:

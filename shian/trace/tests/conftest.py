@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 
 from .builders import document, event, lot
@@ -69,3 +71,71 @@ def chain(superuser, sites):
     assert result.ok, result.errors
     assert len(result.stored) == len(events)
     return result
+
+
+# Incoming checks: imported beef in coded cartons, and a shop in 姑苏区 with a cold-chain supplier.
+BEEF = lot("06901234000054", "BR-2611")
+CODES = ["urn:epc:id:sgtin:6901234.000005.9001", "urn:epc:id:sgtin:6901234.000005.9002"]
+TODAY = datetime.date(2026, 3, 2)
+
+
+@pytest.fixture
+def rules(db):
+    from shian.trace.services.receiving_data import SHIPPED, receiving_data_load
+
+    receiving_data_load(content=SHIPPED.read_bytes())
+
+
+def kind(code: str):
+    from shian.trace.models import DocumentKind
+
+    return DocumentKind.objects.get(code=code)
+
+
+@pytest.fixture
+def shop(rules, inspector):
+    from shian.core.tests.factories import BusinessUserFactory, region
+    from shian.registry.tests.factories import MembershipFactory, OperatorFactory
+    from shian.trace.models import Supplier, TraceDocument
+
+    operator = OperatorFactory(name="姑苏生鲜超市", region=region("320508"))
+    officer = BusinessUserFactory(username="shop-officer")
+    MembershipFactory(user=officer, operator=operator)
+    supplier = Supplier.objects.create(operator=operator, name="苏州冷链物流有限公司", credit_code="913205001234567890")
+    TraceDocument.objects.create(
+        kind=kind("supplier-licence"), number="JY13205080001", valid_until=TODAY + datetime.timedelta(days=300),
+        operator=operator, supplier=supplier,
+    )  # fmt: skip
+    return operator, officer, supplier
+
+
+@pytest.fixture
+def beef(superuser, rules):
+    """Imported beef whose cartons the first-point cold store coded (浙冷链-style)."""
+    from shian.trace.models import Lot, ProductClass
+    from shian.trace.services import epcis_capture
+
+    made = event(
+        "commissioning", "2026-02-20T08:00:00+08:00", action="ADD", at="urn:epc:id:sgln:6901234.00100.0", epcs=CODES,
+        ilmd={"cbvmda:lotNumber": "BR-2611"},
+    )  # fmt: skip
+    assert epcis_capture(document=document(made), by=superuser).ok
+    beef = Lot.objects.get(identifier=BEEF)
+    beef.product.product_class = ProductClass.objects.get(code="imported-cold-chain")
+    beef.product.save()
+    return beef
+
+
+def slip(valid: bool = True):
+    from shian.trace.services.receiving import PaperIn
+
+    return PaperIn(kind=kind("outbound-slip"), number="CK-0301", issued_on=TODAY if valid else TODAY.replace(year=2025))
+
+
+def quarantine(shop, beef, valid_until=TODAY + datetime.timedelta(days=90)):
+    """The first point's quarantine certificate, kept with the lot for every buyer."""
+    from shian.trace.models import TraceDocument
+
+    TraceDocument.objects.create(
+        kind=kind("entry-quarantine"), number="310000226000123", valid_until=valid_until, operator=shop[0], lot=beef
+    )

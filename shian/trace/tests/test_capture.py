@@ -7,7 +7,7 @@ from shian.trace.services import epcis_capture
 from .builders import document, event, lot
 from .conftest import FARM, PORK
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 SHIPPED = event("shipping", "2026-03-01T08:00:00+08:00", at=FARM, lots=[(PORK, 600)], event_id=None)
 
 

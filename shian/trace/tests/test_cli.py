@@ -11,7 +11,7 @@ from shian.trace.models import TraceEvent
 from .builders import document, event
 from .conftest import FARM, PORK, SALT, SAUSAGE
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def run(*args) -> str:

@@ -15,6 +15,7 @@ from shian.trace.services import EpcisFileError, epcis_document_read, epcis_file
 EXAMPLES = Path(__file__).resolve().parents[4] / "shared/data/gs1-epcis2-examples"
 pytestmark = [
     pytest.mark.django_db,
+    pytest.mark.usefixtures("english"),
     pytest.mark.skipif(not EXAMPLES.is_dir(), reason=f"the GS1 EPCIS examples are not at {EXAMPLES}"),
 ]
 EVENT_TYPES = {"ObjectEvent", "AggregationEvent", "TransformationEvent", "TransactionEvent", "AssociationEvent"}

@@ -7,7 +7,7 @@ from shian.trace.selectors import TraceStartError, trace_of, trace_start
 
 from .conftest import PALLET, PORK, SALT, SAUSAGE, SLICED
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def lots_of(trace) -> set[str]:

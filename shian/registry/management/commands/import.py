@@ -11,7 +11,8 @@ class Command(BaseCommand):
     help = (
         "Bulk imports. `import operators FILE [--partial] [--dry-run] [--as USERNAME]` loads food businesses "
         "from CSV or XLSX (upsert by licence or filing number); `import operators --template OUT.xlsx` writes "
-        "the template. `import epcis FILE [--as USERNAME]` captures an EPCIS 2.0 document (JSON-LD or XML)."
+        "the template. `import epcis FILE [--as USERNAME]` captures an EPCIS 2.0 document (JSON-LD or XML). "
+        "`import purchases|sales FILE --as USERNAME` loads a business's purchase or sales ledger (CSV or XLSX)."
     )
 
     def add_arguments(self, parser):
@@ -26,10 +27,16 @@ class Command(BaseCommand):
         epcis = sub.add_parser("epcis", help="trace events: an EPCIS 2.0 document (JSON-LD or XML)")
         epcis.add_argument("file", type=Path)
         epcis.add_argument("--as", dest="username", help="capture as this user (limits it to their sites)")
+        for name, what in (("purchases", "进货查验台账"), ("sales", "销售台账")):
+            ledger = sub.add_parser(name, help=f"a business's ledger ({what}), CSV or XLSX")
+            ledger.add_argument("file", type=Path)
+            ledger.add_argument("--as", dest="username", required=True, help="a staff member of the business")
 
     def handle(self, *args, what, file, username=None, **options):
         if what == "epcis":
             return self._epcis(file, self._user(username))
+        if what in ("purchases", "sales"):
+            return self._ledger(what, file, self._user(username))
         return self._operators(file, username, **options)
 
     @staticmethod
@@ -56,6 +63,29 @@ class Command(BaseCommand):
         if not result.ok:
             raise CommandError(f"Nothing was captured: {len(result.errors)} problems.")
         self.stdout.write(f"{len(result.stored)} events captured, {len(result.duplicates)} already there.")
+
+    def _ledger(self, what, file, user):
+        from django.core.exceptions import ValidationError
+
+        from shian.trace.services.ledgers import purchases_import, sales_import
+
+        membership = user.operator_memberships.select_related("operator").first()
+        if membership is None:
+            raise CommandError(f"{user.username} acts for no business")
+        if not file.exists():
+            raise CommandError(f"No such file: {file}")
+        run = purchases_import if what == "purchases" else sales_import
+        try:
+            result = run(operator=membership.operator, by=user, path=file)
+        except ValidationError as exc:
+            raise CommandError(" ".join(exc.messages)) from None
+        for problem in result.errors:
+            self.stderr.write(f"ERROR   {problem}")
+        for refusal in result.refused:
+            self.stderr.write(f"REFUSED {refusal}")
+        if result.errors:
+            raise CommandError(f"Nothing was written: {len(result.errors)} rows cannot be read.")
+        self.stdout.write(f"{result.rows} rows: {result.accepted} recorded, {len(result.refused)} refused.")
 
     def _operators(self, file, username, *, partial, dry_run, template, report, **options):
         if template:
