@@ -8,10 +8,10 @@ from .models import TraceEvent
 from .services import epcis_capture, operator_site
 from .services.receiving_data import SHIPPED, receiving_data_load
 
-PORK = "https://id.gs1.org/01/06901234000016/10/F-0301"
-SAUSAGE = "https://id.gs1.org/01/06901234000030/10/P-0305"
-FARM = "urn:epc:id:sgln:6901234.00001.0"
-CANTEEN = "urn:epc:id:sgln:6901234.00005.0"
+PORK = "https://id.gs1.org/01/06901234000078/10/D-0301"
+SAUSAGE = "https://id.gs1.org/01/06901234000085/10/D-0305"
+FARM = "urn:epc:id:sgln:6901234.00011.0"
+CANTEEN = "urn:epc:id:sgln:6901234.00015.0"
 
 
 def _event(n: int, step: str, when: str, at: str, lot: str, quantity: int, **extra) -> dict:

@@ -93,7 +93,7 @@ def kind(code: str):
 
 
 @pytest.fixture
-def shop(rules, inspector):
+def shop(rules):
     from shian.core.tests.factories import BusinessUserFactory, region
     from shian.registry.tests.factories import MembershipFactory, OperatorFactory
     from shian.trace.models import Supplier, TraceDocument

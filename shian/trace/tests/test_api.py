@@ -158,3 +158,22 @@ def test_the_event_query_shows_a_county_only_its_own_events(chain, inspector):
     )
     assert regions == {"320508"}
     assert len(found) == TraceEvent.objects.filter(region="320508").count()
+
+
+def test_the_spreadsheet_and_the_epcis_export_hide_other_counties_quantities(chain, inspector):
+    api = client_with_token(inspector, ["trace:read"])  # 姑苏区
+    response = api.get("/api/v1/trace/sheet", {"code": SAUSAGE, "direction": "forward"})
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))[1:]
+    market = [r for r in rows if r[4] == "吴中农贸市场"]
+    ours = [r for r in rows if r[4] == "姑苏肉制品厂"]
+    assert market and all(r[2] == "" for r in market)  # quantities hidden
+    assert ours and all(r[2] for r in ours)
+    exported = api.get("/api/v1/trace/epcis", {"code": SAUSAGE, "direction": "forward"}).json()
+    theirs = [e for e in exported["epcisBody"]["eventList"] if e["bizLocation"]["id"].startswith("urn:shian:site:")]
+    quantities = {
+        e["bizLocation"]["id"]: [q.get("quantity") for q in e.get("quantityList", [])]
+        for e in theirs
+        if e.get("quantityList")
+    }
+    hidden = [q for site, qs in quantities.items() for q in qs if q is None]
+    assert hidden and any(q is not None for qs in quantities.values() for q in qs)

@@ -91,3 +91,56 @@ def test_a_control_order_two_holders_acknowledge_on_phones_one_does_not(live_ser
     bureau.screenshot(path=str(SCREENSHOTS / "trace-control-bureau.png"), full_page=True)
     assert bureau.problems == []
     assert too_wide == []
+
+
+@pytest.fixture
+def receiving(demo, shop, beef):
+    """A shop whose officer receives the coded beef (its quarantine paper on file with the lot)."""
+    from shian.trace.models import DocumentKind
+
+    from .conftest import quarantine
+
+    quarantine(shop, beef)
+    officer = shop[1]
+    officer.set_password(DEMO_PASSWORD)
+    officer.save()
+    return SimpleNamespace(
+        username=officer.username,
+        supplier=str(shop[2].pk),
+        slip=str(DocumentKind.objects.get(code="outbound-slip").pk),
+    )
+
+
+FAKE_CAMERA = """
+window.BarcodeDetector = class {
+  constructor() { this.codes = %s; }
+  detect() { return Promise.resolve(this.codes.length ? [{rawValue: this.codes.shift()}] : []); }
+};
+navigator.mediaDevices.getUserMedia = () => Promise.resolve(document.createElement("canvas").captureStream());
+"""
+
+
+def test_a_shop_receives_coded_cold_chain_food_by_scanning_on_a_phone(live_server, receiving, browser):
+    import json
+
+    from playwright.sync_api import expect
+
+    from .conftest import CODES
+
+    phone = open_page(browser, PHONE, locale="zh-CN")
+    phone.add_init_script(FAKE_CAMERA % json.dumps(CODES))  # a camera that sees the two cartons' codes
+    log_in_business(phone, live_server.url, receiving.username)
+    phone.goto(live_server.url + "/trace/receive/")
+    phone.get_by_test_id("scan-camera").click()
+    expect(phone.get_by_test_id("receive-codes")).to_have_value("\n".join(CODES))
+    phone.get_by_test_id("scan-camera").click()  # stop the camera
+    phone.locator("select[name=supplier]").select_option(receiving.supplier)
+    phone.locator("input[name=quantity]").fill("20")
+    phone.locator("input[name=unit]").fill("箱")
+    phone.locator("select[name=paper0_kind]").select_option(receiving.slip)
+    phone.locator("input[name=paper0_number]").fill("CK-0301")
+    phone.get_by_test_id("receive-submit").click()
+    expect(phone.get_by_test_id("receipt-row")).to_have_attribute("data-status", "accepted")
+    assert fits_the_width(phone)
+    phone.screenshot(path=str(SCREENSHOTS / "trace-receive.png"), full_page=True)
+    assert phone.problems == []
