@@ -1,7 +1,6 @@
 """Traces: from a lot or a trace code, every upstream lot (backward) or downstream lot and holder (forward),
 found with one recursive query over the lot graph and one over the events of the lots reached."""
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -123,7 +122,7 @@ def trace_of(*, lots: list[int], codes: list[int] = (), directions=(BACKWARD, FO
                 "lot": item["lot"],
                 "code": item["code"],
                 "quantity": item["quantity"] if visible else None,
-                "unit": item["unit"] if visible else "",
+                "unit": item["unit"],
             }
         )
     trace.events = list(events.values())
@@ -168,17 +167,21 @@ def _delta(event: dict, item: dict) -> int:
     return -1 if event["biz_step"] in OUT_STEPS else 0
 
 
+ARRIVAL_STEPS = {"receiving", "accepting", "arriving", "unloading"}
+
+
 def _holders(events: list[dict]) -> list[dict]:
     """Every place a reached lot was at, with what it still holds there (when quantities are visible), its
-    latest disposition, and shipments not yet received at their destination (in transit)."""
+    latest disposition; and, for each destination, what was shipped to it and has not arrived (in transit)."""
     held: dict[tuple, dict] = {}
-    shipped: dict[tuple, dict] = defaultdict(dict)
+    shipped: dict[tuple, dict] = {}  # (destination, lot, unit) → the quantity sent and the latest shipment
+    arrived: dict[tuple, Decimal | None] = {}  # (place, lot, unit) → received there (None: hidden from the user)
     for event in events:
         for item in event["items"]:
             if item["lot"] is None:
                 continue
+            key = (event["location_id"], item["lot"], item["unit"])
             if event["location_id"]:
-                key = (event["location_id"], item["lot"], item["unit"])
                 holder = held.setdefault(
                     key,
                     {
@@ -195,19 +198,37 @@ def _holders(events: list[dict]) -> list[dict]:
                 if holder["on_hand"] is not None and item["quantity"] is not None:
                     holder["on_hand"] += _delta(event, item) * item["quantity"]
                 holder["disposition"], holder["last_seen"] = event["disposition"], event["time"]
+                if event["biz_step"] in ARRIVAL_STEPS:
+                    so_far = arrived.get(key, Decimal(0))
+                    hidden = so_far is None or item["quantity"] is None
+                    arrived[key] = None if hidden else so_far + item["quantity"]
             if event["biz_step"] in ("shipping", "departing") and event["destination_id"]:
-                shipped[(event["destination_id"], item["lot"])] = {"event": event, "item": item}
-    arrived = {(location, lot) for location, lot, _unit in held}
-    for (destination, lot), ship in shipped.items():
-        if (destination, lot) not in arrived:
-            event, item = ship["event"], ship["item"]
-            held[(destination, lot, item["unit"])] = {
+                sent = shipped.setdefault(
+                    (event["destination_id"], item["lot"], item["unit"]), {"quantity": Decimal(0), "event": event}
+                )
+                sent["event"] = event
+                sent["quantity"] = (
+                    None
+                    if item["quantity"] is None or sent["quantity"] is None
+                    else (sent["quantity"] + item["quantity"])
+                )
+    for (destination, lot, unit), sent in shipped.items():
+        got = arrived.get((destination, lot, unit), Decimal(0))
+        if sent["quantity"] is None or got is None:  # quantities hidden: on its way only if nothing arrived
+            if (destination, lot, unit) in held:
+                continue
+            pending = None
+        else:
+            pending = sent["quantity"] - got
+        if pending is None or pending > 0:
+            event = sent["event"]
+            held[(destination, lot, unit, "in transit")] = {
                 "location_id": destination,
                 "location": event["destination"],
                 "region": "",
                 "lot": lot,
-                "unit": item["unit"],
-                "on_hand": item["quantity"],
+                "unit": unit,
+                "on_hand": pending,
                 "visible": event["visible"],
                 "in_transit": True,
                 "disposition": "in_transit",
