@@ -3,6 +3,7 @@ sortable spreadsheet, or as EPCIS), each behind a token scope and scoped to what
 
 import datetime
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -16,6 +17,7 @@ from rest_framework.views import APIView
 
 from shian.core.api.errors import ApiErrorSerializer, error_body
 from shian.core.exports import export_response
+from shian.core.filtersets import InstantField
 
 from .epcis.identifiers import lot_identifier, short_name
 from .models import TraceEvent
@@ -233,8 +235,16 @@ def _whole(value: str) -> int | None:
 
 
 def _moment(value: str) -> datetime.datetime | None:
+    """An ISO 8601 instant with its offset, in UTC (PostgreSQL refuses offsets beyond ±15:59); None if it is
+    not one. A "+" sent unencoded in a query string arrives as a space."""
+    text = value.replace(" ", "+")
     try:
-        moment = parse_datetime(value.replace(" ", "+"))
+        parsed = parse_datetime(text)
     except ValueError:
         return None
-    return moment if moment is not None and moment.tzinfo is not None else None
+    if parsed is None or parsed.tzinfo is None:
+        return None
+    try:
+        return InstantField().to_python(text)
+    except DjangoValidationError:
+        return None

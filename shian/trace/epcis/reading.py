@@ -88,12 +88,20 @@ class EventError(ValueError):
 
 
 def _time(event: dict) -> tuple[datetime.datetime, str]:
-    moment = parse_datetime(str(event.get("eventTime", "")))
+    """The event's time in UTC (as stored: PostgreSQL refuses offsets beyond ±15:59) and its offset as given."""
+    try:
+        moment = parse_datetime(str(event.get("eventTime", "")))
+    except ValueError:
+        moment = None
     if moment is None or moment.tzinfo is None:
         raise EventError(
             _("eventTime: %(value)r is not a date and time with a time zone") % {"value": event.get("eventTime")}
         )
-    return moment, str(event.get("eventTimeZoneOffset", "")) or zone_offset(moment)
+    offset = str(event.get("eventTimeZoneOffset", "")) or zone_offset(moment)
+    try:
+        return moment.astimezone(datetime.UTC), offset
+    except OverflowError:
+        raise EventError(_("eventTime: %(value)r is out of range") % {"value": event.get("eventTime")}) from None
 
 
 def zone_offset(moment: datetime.datetime) -> str:

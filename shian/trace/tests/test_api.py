@@ -177,3 +177,11 @@ def test_the_spreadsheet_and_the_epcis_export_hide_other_counties_quantities(cha
     }
     hidden = [q for site, qs in quantities.items() for q in qs if q is None]
     assert hidden and any(q is not None for qs in quantities.values() for q in qs)
+
+
+@pytest.mark.parametrize("moment", ["0541-04-10T05:10:09.000344-19:14", "9999-12-31T23:59:59-15:59"])
+def test_the_event_query_takes_any_iso_instant(chain, superuser, moment):
+    api = APIClient()
+    api.force_login(superuser)
+    assert api.get("/api/v1/trace/events", {"GE_eventTime": moment}).status_code == 200
+    assert api.get("/api/v1/trace/events", {"LT_eventTime": "2026-03-03"}).status_code == 400  # no time zone

@@ -128,3 +128,11 @@ def test_an_event_sent_again_with_an_error_declaration_marks_the_stored_one_erro
     assert TraceEvent.objects.get().error_declaration["reason"] == "incorrect_data"
     assert AuditEntry.objects.filter(action="trace.declare_error").count() == 1
     assert epcis_capture(document=document(declared), by=superuser).duplicates == result.declared
+
+
+def test_an_event_time_with_any_offset_is_stored_as_the_same_instant(superuser):
+    odd = event("shipping", "2026-03-01T08:00:00-19:14", at=FARM, lots=[(PORK, 1)])
+    result = epcis_capture(document=document(odd), by=superuser)
+    assert result.ok
+    stored = TraceEvent.objects.get()
+    assert stored.event_time.isoformat() == "2026-03-02T03:14:00+00:00"
