@@ -47,7 +47,10 @@ def identify(uri: str) -> Identified:
                 return Identified(gtin, unquote(parts[2]), instance=False)
             return Identified(gtin, None, instance=parts[2] != "*")
         return Identified(None, None, instance=":idpat:" not in uri and ":class:" not in uri)
-    split = urlsplit(uri)
+    try:
+        split = urlsplit(uri)
+    except ValueError:  # not a URL at all ("http://[" …): a local code
+        return Identified(None, None, instance=True)
     if split.scheme in ("http", "https") and (match := _DIGITAL_LINK.match(split.path)):
         lot = unquote(match["lot"]) if match["lot"] else None
         return Identified(match["gtin"], lot, instance=match["serial"] is not None)

@@ -115,3 +115,9 @@ def test_an_unknown_code_is_a_clear_error(db):
 def test_a_lot_is_found_by_its_lgtin_urn_too(chain):
     lots, _ = trace_start("urn:epc:class:lgtin:6901234.000001.F-0301")
     assert Lot.objects.get(pk=lots[0]).identifier == PORK
+
+
+@pytest.mark.parametrize("text", ["http://[broken", "https://id.gs1.org/01/abc", "   ", "urn:epc:id:sgtin:x"])
+def test_anything_that_is_no_known_code_is_a_clear_error(db, text):
+    with pytest.raises(TraceStartError):
+        trace_start(text)
