@@ -57,7 +57,8 @@ class _Refused(Exception):
 def _document_errors(document) -> list[CaptureError]:
     if not isinstance(document, dict) or document.get("type") != "EPCISDocument":
         return [CaptureError(None, _("the body is not an EPCIS 2.0 document (its type must be EPCISDocument)"))]
-    events = (document.get("epcisBody") or {}).get("eventList")
+    body = document.get("epcisBody")
+    events = body.get("eventList") if isinstance(body, dict) else None
     if not isinstance(events, list) or not all(isinstance(e, dict) for e in events):
         return [CaptureError(None, _("epcisBody.eventList must be a list of events"), "/epcisBody/eventList")]
     limit = settings.SHIAN_TRACE["CAPTURE_MAX_EVENTS"]

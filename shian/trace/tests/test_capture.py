@@ -63,10 +63,14 @@ def test_a_document_that_breaks_the_official_schema_is_refused_with_the_json_pat
     assert counts() == (0, 0, 0, 0, 0, 0)
 
 
-def test_something_that_is_no_epcis_document_is_refused(superuser):
-    result = epcis_capture(document={"type": "Invoice"}, by=superuser)
+@pytest.mark.parametrize(
+    "body",
+    [{"type": "Invoice"}, [1, 2], {"type": "EPCISDocument", "epcisBody": []}, {"type": "EPCISDocument"}],
+)
+def test_something_that_is_no_epcis_document_is_refused(superuser, body):
+    result = epcis_capture(document=body, by=superuser)
     assert [error.event for error in result.errors] == [None]
-    assert "EPCISDocument" in result.errors[0].message
+    assert "EPCISDocument" in result.errors[0].message or "eventList" in result.errors[0].message
 
 
 def test_a_business_captures_at_its_own_site_and_may_not_at_another(sites):
