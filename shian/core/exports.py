@@ -32,13 +32,8 @@ def export_response(*, fmt: str, filename: str, headers: Sequence[str], rows: It
         response["Content-Disposition"] = f'attachment; filename="{filename}-{stamp}.csv"'
         return response
     if fmt == "xlsx":
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet()
-        sheet.append(list(headers))
-        for row in rows:
-            sheet.append(list(row))
         spool = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it after streaming
-        workbook.save(spool)
+        write_table(spool, fmt="xlsx", headers=headers, rows=rows)
         spool.seek(0)
         return FileResponse(
             spool,

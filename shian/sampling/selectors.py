@@ -3,11 +3,8 @@
 from collections import Counter
 from collections.abc import Iterator
 
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
-
-from shian.core.models import Evidence
 
 from .choices import NominationStatus, RapidResult, ResultStatus, TaskStatus
 from .limitbook import LimitBook
@@ -123,9 +120,3 @@ def rapid_stats(tests: QuerySet[RapidTest]) -> dict:
         ),
         "by_week": [{"week": week, "n": n} for week, n in sorted(by_week.items())],
     }
-
-
-def evidence_for(record) -> QuerySet[Evidence]:
-    """The 五定 evidence uploaded for a record (a sample's photos, a follow-up handling's proof)."""
-    subject_type = ContentType.objects.get_for_model(record)
-    return Evidence.objects.filter(subject_type=subject_type, subject_id=str(record.pk)).order_by("uploaded_at")

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shian.core.choices import UserKind
+from shian.core.evidence.selectors import evidence_for
 from shian.core.exports import FORMATS, export_response
 from shian.core.outcome import report
 from shian.registry.models import Operator
@@ -35,7 +36,7 @@ from .forms import (
 )
 from .labrows import LabRow
 from .models import Disposal, Retest, Sample, SamplingTask, TestItem
-from .selectors import evidence_for, public_samples
+from .selectors import public_samples
 from .services import (
     disposal_order,
     disposal_report,

@@ -19,11 +19,12 @@ from shian.core.api.errors import ApiErrorSerializer, error_body
 from shian.core.exports import export_response
 from shian.core.filtersets import InstantField
 
+from .epcis.documents import capture_document, query_document
 from .epcis.identifiers import lot_identifier, short_name
 from .models import TraceEvent
 from .parsers import EpcisXmlParser, JsonLdParser, TextXmlParser
 from .selectors import TraceStartError, trace_of, trace_start
-from .selectors.epcis import epcis_document, event_json, with_items
+from .selectors.epcis import event_json, with_items
 from .selectors.sheet import HEADERS, sheet_rows
 from .selectors.trace import BACKWARD, FORWARD, Trace
 from .services import epcis_capture
@@ -150,7 +151,7 @@ class TraceEpcisView(_TraceEndpoint):
         trace = self.traced(request)
         visible = {e["event_id"]: e["visible"] for e in trace.events}
         events = with_items(TraceEvent.objects.filter(event_id__in=visible)).order_by("event_time", "pk")
-        return Response(epcis_document([event_json(e, visible=visible[e.event_id]) for e in events]))
+        return Response(capture_document([event_json(e, visible=visible[e.event_id]) for e in events]))
 
 
 _QUERY_PARAMETERS = [
@@ -204,18 +205,7 @@ class EventQueryView(APIView):
         page = list(with_items(events.filter(pk__gt=after).order_by("pk"))[: per_page + 1])
         more = len(page) > per_page
         page = page[:per_page]
-        body = {
-            "@context": ["https://ref.gs1.org/standards/epcis/epcis-context.jsonld"],
-            "type": "EPCISQueryDocument",
-            "schemaVersion": "2.0",
-            "creationDate": epcis_document([])["creationDate"],
-            "epcisBody": {
-                "queryResults": {
-                    "queryName": "SimpleEventQuery",
-                    "resultsBody": {"eventList": [event_json(e) for e in page]},
-                }
-            },
-        }
+        body = query_document([event_json(e) for e in page])
         response = Response(body)
         if more:
             token = str(page[-1].pk)

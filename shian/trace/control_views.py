@@ -15,17 +15,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shian.core.choices import UserKind
+from shian.core.evidence.selectors import evidence_for
 from shian.core.outcome import report
 from shian.sampling.models import Sample
-from shian.sampling.selectors import evidence_for
 
 from .choices import ControlStatus, HolderStatus
 from .documents import closure_report_pdf
 from .forms import ControlCloseForm, ControlOrderForm, ControlReportForm, RecallForm
 from .models import ControlHolder, ControlOrder, Lot
+from .rules import may_answer
 from .selectors import TraceStartError, trace_start
 from .services import control_acknowledge, control_close, control_order_open, control_report
-from .services.control import missing
+from .services.control import is_bureau_of, missing
 
 
 @login_required
@@ -101,10 +102,14 @@ def control_detail(request, pk):
     )
     user = request.user
     holders = list(order.holders.select_related("location", "location__region", "lot", "lot__product", "operator"))
+    own = set(user.operator_memberships.values_list("operator_id", flat=True))
     if user.kind == UserKind.BUSINESS:  # a holder sees its own rows, not the other holders
-        own = set(user.operator_memberships.values_list("operator_id", flat=True))
         holders = [h for h in holders if h.operator_id in own]
+    bureau = user.kind == UserKind.REGULATOR and is_bureau_of(order, user)
     for holder in holders:
+        holder.can_answer = order.status == ControlStatus.OPEN and may_answer(
+            holder_operator=holder.operator_id, own_operators=own, is_bureau=bureau
+        )
         holder.photos = evidence_for(holder)
         holder.upload_url = f"{reverse('evidence-upload')}?subject=trace.controlholder:{holder.pk}&next={request.path}"
     now = timezone.now()
@@ -114,7 +119,7 @@ def control_detail(request, pk):
         "waiting": [h for h in holders if h.status == HolderStatus.NOTIFIED],
         "left": missing(order) if user.kind != UserKind.BUSINESS else [],
         "holder_view": user.kind == UserKind.BUSINESS,
-        "bureau": user.has_perm("trace.change_controlorder") and user.kind == UserKind.REGULATOR,
+        "bureau": bureau,
         "overdue": order.status == ControlStatus.OPEN and now > order.due_at,
         "remaining": divmod(max(int((order.due_at - now).total_seconds() // 60), 0), 60),
         "report_form": ControlReportForm(),

@@ -4,6 +4,7 @@ pork from a farm made into sausage in 姑苏 and sold in 吴中, with one shipme
 from shian.core.demo import DemoContext, demo_step
 from shian.registry.models import Operator
 
+from .epcis.documents import capture_document
 from .models import TraceEvent
 from .services import epcis_capture, operator_site
 from .services.receiving_data import SHIPPED, receiving_data_load
@@ -59,12 +60,6 @@ def traceability(context: DemoContext) -> None:
         _event(9, "receiving", "03-03T12:00", r2, SAUSAGE, 200, **source(p)),
         _event(10, "retail_selling", "03-04T10:00", r1, SAUSAGE, 100),
     ]
-    document = {
-        "@context": ["https://ref.gs1.org/standards/epcis/epcis-context.jsonld"],
-        "type": "EPCISDocument",
-        "schemaVersion": "2.0",
-        "creationDate": "2026-03-04T12:00:00+08:00",
-        "epcisBody": {"eventList": events},
-    }
+    document = capture_document(events)
     epcis_capture(document=document, by=None)
     context.notes.append(f"Trace a demo lot: /trace/?code={PORK}")

@@ -97,12 +97,15 @@ class ReceiptForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if not data.get("codes", "").strip() and not (data.get("product_name") and data.get("batch")):
+        if not data.get("codes") and not (data.get("product_name") and data.get("batch")):
             raise forms.ValidationError(_("Scan the trace codes, or give the product and its batch number."))
         for n in range(PAPERS):
             if data.get(f"paper{n}_kind") and not data.get(f"paper{n}_number"):
                 self.add_error(f"paper{n}_number", _("Give the paper's number."))
         return data
+
+    def clean_codes(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data["codes"].splitlines() if line.strip()]
 
     def papers(self) -> list:
         from .services.receiving import PaperIn

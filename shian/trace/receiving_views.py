@@ -18,10 +18,10 @@ from shian.core.choices import UserKind
 
 from .choices import ReceiptStatus
 from .forms import LedgerForm, ReceiptForm, SupplierForm
-from .models import Lot, Receipt, TraceCode
+from .models import Receipt
 from .selectors.stock import stock_on_hand, supplier_register
 from .services.ledgers import purchases_import, sales_import
-from .services.receiving import local_lot, receipt_record, supplier_add
+from .services.receiving import delivered_lot, receipt_record, supplier_add
 
 
 def _operator(request):
@@ -34,21 +34,6 @@ def _operator(request):
     return membership.operator
 
 
-def _lot_of(data) -> Lot:
-    codes = [line.strip() for line in data["codes"].splitlines() if line.strip()]
-    if data["product_name"] and data["batch"]:
-        return local_lot(
-            supplier=data["supplier"],
-            product_name=data["product_name"],
-            batch=data["batch"],
-            product_class=data["product_class"],
-        )
-    code = TraceCode.objects.filter(code__in=codes, lot__isnull=False).select_related("lot").first()
-    if code is None:
-        raise ValidationError(_("No code you scanned is bound to a lot: give the product and its batch number."))
-    return code.lot
-
-
 @login_required
 @permission_required("trace.add_traceevent", raise_exception=True)
 def receive(request):
@@ -58,13 +43,24 @@ def receive(request):
         data = form.cleaned_data
         try:
             with transaction.atomic():
+                lot = delivered_lot(
+                    supplier=data["supplier"],
+                    codes=data["codes"],
+                    product_name=data["product_name"],
+                    batch=data["batch"],
+                    product_class=data["product_class"],
+                )
+                if lot is None:
+                    raise ValidationError(
+                        _("No code you scanned is bound to a lot: give the product and its batch number.")
+                    )
                 receipt = receipt_record(
                     operator=operator,
                     supplier=data["supplier"],
-                    lot=_lot_of(data),
+                    lot=lot,
                     quantity=data["quantity"],
                     unit=data["unit"],
-                    codes=data["codes"].splitlines(),
+                    codes=data["codes"],
                     papers=form.papers(),
                     by=request.user,
                 )

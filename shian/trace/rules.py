@@ -78,3 +78,9 @@ def supplier_grade(*, refusals_last_year: int, failed_samples: int, licence_left
     if refusals_last_year or licence_left_days < 30:
         return "B"
     return "A"
+
+
+def may_answer(*, holder_operator: int | None, own_operators: set[int], is_bureau: bool) -> bool:
+    """Who answers for a holder under a control order: its own staff; for a place off the platform, the bureau
+    that follows the order records what it was told."""
+    return holder_operator in own_operators if holder_operator else is_bureau

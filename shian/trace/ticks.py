@@ -7,13 +7,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shian.core.models import User
 from shian.core.services.notifications import notify
 from shian.core.ticks import tick_handler
 
 from .choices import ControlStatus, HolderStatus
 from .models import ControlOrder, EventItem, Lot
 from .selectors.stock import stock_rows
+from .services.bureau import staff_of
 from .services.control import bureau_users
 
 
@@ -28,7 +28,7 @@ def remind_holders() -> int:
             if holder.status != HolderStatus.NOTIFIED or not holder.operator_id:
                 continue
             notify(
-                recipients=User.objects.filter(operator_memberships__operator=holder.operator_id, is_active=True),
+                recipients=staff_of(holder.operator_id),
                 kind="trace.control_reminder",
                 title=_("%(number)s: acknowledge the control order (due %(due)s)")
                 % {"number": order.number, "due": timezone.localtime(order.due_at).strftime("%m-%d %H:%M")},
@@ -78,7 +78,7 @@ def warn_expiring_stock() -> int:
         title = _("%(lot)s expired on %(day)s: take it off sale") if expired else _("%(lot)s expires on %(day)s")
         holder = row["event__biz_location__operator"]
         notify(
-            recipients=User.objects.filter(operator_memberships__operator=holder, is_active=True),
+            recipients=staff_of(holder),
             kind="trace.expiry",
             title=title % {"lot": lot, "day": lot.expiry_date.isoformat()},
             link=reverse("stock"),

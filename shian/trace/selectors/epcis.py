@@ -8,7 +8,6 @@ from django.utils import timezone
 from ..choices import ItemRole
 from ..models import EventItem, TraceEvent
 
-CONTEXT = ["https://ref.gs1.org/standards/epcis/epcis-context.jsonld"]
 _INSTANCE_KEYS = {
     ItemRole.EPC: "epcList",
     ItemRole.CHILD: "childEPCs",
@@ -86,13 +85,3 @@ def with_items(events):
     """A queryset of events ready for `event_json` without a query per event."""
     items = EventItem.objects.select_related("lot", "code").order_by("pk")
     return events.select_related("read_point", "biz_location").prefetch_related(Prefetch("items", queryset=items))
-
-
-def epcis_document(events: list[dict]) -> dict:
-    return {
-        "@context": CONTEXT,
-        "type": "EPCISDocument",
-        "schemaVersion": "2.0",
-        "creationDate": timezone.now().isoformat(timespec="milliseconds"),
-        "epcisBody": {"eventList": events},
-    }

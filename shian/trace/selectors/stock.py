@@ -2,8 +2,9 @@
 sold, used and destroyed), and its suppliers with their grades."""
 
 import datetime
+from collections import Counter
 
-from django.db.models import Case, DecimalField, F, Max, Q, Sum, Value, When
+from django.db.models import Case, Count, DecimalField, F, Max, Q, Sum, Value, When
 from django.utils import timezone
 
 from shian.sampling.models import Sample
@@ -48,29 +49,30 @@ def stock_on_hand(operator) -> list[dict]:
 
 
 def supplier_register(operator) -> list[Supplier]:
-    """The business's suppliers, each with its licence's validity and its grade from its record."""
-    today = timezone.localdate()
-    year_ago = timezone.now() - datetime.timedelta(days=365)
-    suppliers = list(operator.suppliers.select_related("supplier_operator").order_by("name"))
+    """The business's suppliers, each with its licence's validity, its record (refusals in a year, failed samples
+    in three years when it is on the platform) and its grade from them: three queries, whatever the register's
+    size."""
+    today, now = timezone.localdate(), timezone.now()
+    refused = Q(receipts__status=ReceiptStatus.REFUSED, receipts__received_at__gte=now - datetime.timedelta(days=365))
+    suppliers = list(operator.suppliers.annotate(refusals=Count("receipts", filter=refused)).order_by("name"))
     licences = {}
     for doc in TraceDocument.objects.filter(supplier__in=suppliers, kind__level="supplier").order_by("valid_until"):
         licences[doc.supplier_id] = doc  # the latest validity wins
+    on_platform = {s.supplier_operator_id for s in suppliers if s.supplier_operator_id}
+    failures = Counter()
+    recent = Sample.objects.filter(final_verdict="fail", sampled_at__gte=now - datetime.timedelta(days=3 * 365))
+    for producer, seller in recent.filter(Q(producer__in=on_platform) | Q(operator__in=on_platform)).values_list(
+        "producer_id", "operator_id"
+    ):
+        for business in {producer, seller} & on_platform:
+            failures[business] += 1
     for supplier in suppliers:
-        licence = licences.get(supplier.pk)
-        supplier.licence = licence
-        supplier.licence_left_days = (
-            (licence.valid_until - today).days if licence and licence.valid_until else (None if not licence else 9999)
-        )
-        supplier.refusals = supplier.receipts.filter(status=ReceiptStatus.REFUSED, received_at__gte=year_ago).count()
-        supplier.failed_samples = (
-            Sample.objects.filter(
-                Q(producer=supplier.supplier_operator_id) | Q(operator=supplier.supplier_operator_id),
-                final_verdict="fail",
-                sampled_at__gte=timezone.now() - datetime.timedelta(days=3 * 365),
-            ).count()
-            if supplier.supplier_operator_id
-            else 0
-        )
+        supplier.licence = licence = licences.get(supplier.pk)
+        if licence is None:
+            supplier.licence_left_days = None
+        else:
+            supplier.licence_left_days = (licence.valid_until - today).days if licence.valid_until else 9999
+        supplier.failed_samples = failures[supplier.supplier_operator_id] if supplier.supplier_operator_id else 0
         supplier.grade = supplier_grade(
             refusals_last_year=supplier.refusals,
             failed_samples=supplier.failed_samples,

@@ -1,4 +1,5 @@
-"""Who at the bureau hears about a place: the inspectors and heads whose jurisdiction is its region."""
+"""Who is told: the bureau of a place (inspectors and heads whose jurisdiction is its region) and the staff of
+a business."""
 
 from shian.core.choices import Role, UserKind
 from shian.core.models import User
@@ -13,3 +14,7 @@ def bureau_of(region_id: str) -> list[User]:
             is_active=True,
         ).distinct()
     )
+
+
+def staff_of(operator_id: int) -> list[User]:
+    return list(User.objects.filter(operator_memberships__operator=operator_id, is_active=True))

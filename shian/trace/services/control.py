@@ -22,12 +22,9 @@ from shian.registry.models import Operator
 
 from ..choices import ControlKind, ControlSource, ControlStatus, HolderStatus
 from ..models import ControlHolder, ControlOrder, Location, Lot
+from ..rules import may_answer
 from ..selectors.trace import FORWARD, trace_of
-from .bureau import bureau_of
-
-
-def _members(operator_id) -> list[User]:
-    return list(User.objects.filter(operator_memberships__operator=operator_id, is_active=True))
+from .bureau import bureau_of, staff_of
 
 
 def bureau_users(order: ControlOrder) -> list[User]:
@@ -94,7 +91,7 @@ def control_order_open(
     for holder in holders:
         if holder.operator_id:
             notify(
-                recipients=_members(holder.operator_id),
+                recipients=staff_of(holder.operator_id),
                 kind="trace.control.opened",
                 title=_("%(number)s: stop selling and control lot %(lot)s")
                 % {"number": order.number, "lot": holder.lot.lot_code or holder.lot.identifier},
@@ -137,15 +134,17 @@ def _holders(order: ControlOrder, lots: list[Lot]) -> list[ControlHolder]:
     return ControlHolder.objects.bulk_create(rows)
 
 
+def is_bureau_of(order: ControlOrder, by: User) -> bool:
+    """Whether the user follows the order at the bureau (may change orders, and sees this one)."""
+    return by.has_perm("trace.change_controlorder") and ControlOrder.objects.visible_to(by).filter(pk=order.pk).exists()
+
+
 def _may_act(holder: ControlHolder, by: User) -> None:
-    """The holder's own staff act for it; for a place off the platform, the bureau records what it was told."""
     if holder.order.status != ControlStatus.OPEN:
         raise ValidationError(_("This control order is closed."))
-    if holder.operator_id and by.operator_memberships.filter(operator=holder.operator_id).exists():
-        return
-    if by.has_perm("trace.change_controlorder") and ControlOrder.objects.visible_to(by).filter(pk=holder.order_id):
-        return
-    raise ValidationError(_("Only the holder's own staff, or the bureau, may answer for this holder."))
+    own = set(by.operator_memberships.values_list("operator_id", flat=True))
+    if not may_answer(holder_operator=holder.operator_id, own_operators=own, is_bureau=is_bureau_of(holder.order, by)):
+        raise ValidationError(_("Only the holder's own staff, or the bureau, may answer for this holder."))
 
 
 @transaction.atomic

@@ -20,11 +20,12 @@ from shian.core.tabular import Column, FileError, read_rows
 from shian.registry.models import Operator
 
 from ..choices import ReceiptStatus
+from ..epcis.documents import capture_document
 from ..epcis.reading import zone_offset
 from ..epcis.units import uom
-from ..models import DocumentKind, EventItem, Lot, ProductClass, Supplier, TraceCode
+from ..models import DocumentKind, EventItem, Lot, ProductClass, Supplier
 from .capture import epcis_capture
-from .receiving import PaperIn, local_lot, receipt_record, supplier_add
+from .receiving import PaperIn, coded_lot, delivered_lot, receipt_record, supplier_add
 from .sites import operator_site
 
 PURCHASE_COLUMNS = [
@@ -137,7 +138,14 @@ def purchases_import(*, operator: Operator, by, path: Path) -> LedgerResult:
     with transaction.atomic():
         for n, raw, received_at, quantity, unit, codes, product_class in rows:
             supplier = _supplier(operator, raw, by)
-            lot = _lot(supplier, raw, codes, product_class)
+            lot = delivered_lot(
+                supplier=supplier,
+                codes=codes,
+                product_name=_text(raw.get("product_name")),
+                batch=_text(raw.get("batch")),
+                product_class=product_class,
+                expiry_date=_date(_text(raw.get("expiry_date")) or "-"),
+            )
             if lot is None:
                 result.errors.append(_("row %(n)d: no trace code of it is bound to a lot") % {"n": n})
                 continue
@@ -180,21 +188,6 @@ def _supplier(operator: Operator, raw: dict, by) -> Supplier:
     )
 
 
-def _lot(supplier: Supplier, raw: dict, codes: list[str], product_class) -> Lot | None:
-    if _text(raw.get("product_name")) and _text(raw.get("batch")):
-        lot = local_lot(
-            supplier=supplier, product_name=_text(raw["product_name"]), batch=_text(raw["batch"]),
-            product_class=product_class,
-        )  # fmt: skip
-        expiry = _date(_text(raw.get("expiry_date")) or "-")
-        if expiry and lot.expiry_date is None:
-            lot.expiry_date = expiry
-            lot.save(update_fields=["expiry_date"])
-        return lot
-    code = TraceCode.objects.filter(code__in=codes, lot__isnull=False).select_related("lot").first()
-    return code.lot if code else None
-
-
 def sales_import(*, operator: Operator, by, path: Path) -> LedgerResult:
     """Each sales row as a shipment from the business's premises to its buyer, in one capture document."""
     result, events = LedgerResult(), []
@@ -209,8 +202,7 @@ def sales_import(*, operator: Operator, by, path: Path) -> LedgerResult:
         codes = _codes(raw)
         lot = held.get((_text(raw.get("product_name")), _text(raw.get("batch"))))
         if lot is None and codes:
-            code = TraceCode.objects.filter(code__in=codes, lot__isnull=False).select_related("lot").first()
-            lot = code.lot if code else None
+            lot = coded_lot(codes)
         if lot is None:
             errors.append(
                 _("row %(n)d: no lot %(batch)s of %(product)s has come into your premises")
@@ -249,13 +241,7 @@ def sales_import(*, operator: Operator, by, path: Path) -> LedgerResult:
     if result.errors or not events:
         return result
     captured = epcis_capture(
-        document={
-            "@context": ["https://ref.gs1.org/standards/epcis/epcis-context.jsonld"],
-            "type": "EPCISDocument",
-            "schemaVersion": "2.0",
-            "creationDate": timezone.now().isoformat(),
-            "epcisBody": {"eventList": events},
-        },
+        document=capture_document(events),
         by=by,
     )
     result.errors += [f"{e.event}: {e.message}" for e in captured.errors]

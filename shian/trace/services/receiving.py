@@ -21,6 +21,7 @@ from shian.core.services.notifications import notify
 from shian.registry.models import Operator
 
 from ..choices import ReceiptStatus
+from ..epcis.documents import capture_document
 from ..epcis.reading import zone_offset
 from ..epcis.units import uom
 from ..models import DocumentKind, Location, Lot, Product, ProductClass, Receipt, Supplier, TraceCode, TraceDocument
@@ -75,6 +76,32 @@ def local_lot(*, supplier: Supplier, product_name: str, batch: str, product_clas
         identifier=f"urn:shian:lot:{key}:{quote(product_name, safe='')}:{quote(batch, safe='')}",
         defaults={"product": product, "lot_code": batch},
     )
+    return lot
+
+
+def coded_lot(codes: list[str]) -> Lot | None:
+    """The lot of the first of these trace codes that is bound to one."""
+    code = TraceCode.objects.filter(code__in=codes, lot__isnull=False).select_related("lot").first()
+    return code.lot if code else None
+
+
+def delivered_lot(
+    *,
+    supplier: Supplier,
+    codes: list[str],
+    product_name: str = "",
+    batch: str = "",
+    product_class: ProductClass | None = None,
+    expiry_date: datetime.date | None = None,
+) -> Lot | None:
+    """The lot a delivery names: by its product and batch (the supplier's local lot, its expiry noted when first
+    given), else by its trace codes; None when neither names one."""
+    if not (product_name and batch):
+        return coded_lot(codes)
+    lot = local_lot(supplier=supplier, product_name=product_name, batch=batch, product_class=product_class)
+    if expiry_date and lot.expiry_date is None:
+        lot.expiry_date = expiry_date
+        lot.save(update_fields=["expiry_date"])
     return lot
 
 
@@ -212,13 +239,7 @@ def _receive(receipt: Receipt, papers: list[PaperIn], by) -> int:
     ]
     if documents:
         event["bizTransactionList"] = documents
-    document = {
-        "@context": ["https://ref.gs1.org/standards/epcis/epcis-context.jsonld"],
-        "type": "EPCISDocument",
-        "schemaVersion": "2.0",
-        "creationDate": timezone.now().isoformat(),
-        "epcisBody": {"eventList": [event]},
-    }
+    document = capture_document([event])
     result = epcis_capture(document=document, by=by)
     if not result.ok:
         raise ValidationError([error.message for error in result.errors])

@@ -157,3 +157,11 @@ def test_who_sees_an_order(order, staff, other_county_inspector, inspector):
     assert not ControlOrder.objects.visible_to(other_county_inspector).filter(pk=order.pk).exists()
     assert ControlOrder.objects.visible_to(staff["market"]).filter(pk=order.pk).exists()  # a holder
     assert not ControlOrder.objects.visible_to(staff["wholesaler"]).filter(pk=order.pk).exists()  # holds nothing
+
+
+def test_the_bureau_answers_only_for_holders_off_the_platform(order, inspector):
+    market = order.holders.get(location__name="吴中农贸市场")
+    with pytest.raises(ValidationError):
+        control_acknowledge(holder=market, by=inspector)  # its own staff must
+    caterer = order.holders.get(location__name=CATERER)
+    assert control_acknowledge(holder=caterer, by=inspector).status == HolderStatus.ACKNOWLEDGED

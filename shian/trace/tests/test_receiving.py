@@ -140,3 +140,14 @@ def test_a_receipt_captured_without_the_code_its_class_requires_is_refused_and_r
     assert Notification.objects.filter(recipient=inspector, kind="trace.uncoded").exists()
     coded = event("receiving", "2026-03-02T09:00:00+08:00", at=site.identifier, epcs=CODES)
     assert epcis_capture(document=document(coded), by=superuser).ok
+
+
+@pytest.mark.parametrize(
+    ("refusals", "failed", "licence_days", "grade"),
+    [(0, 0, 365, "A"), (1, 0, 365, "B"), (0, 0, 10, "B"), (2, 0, 365, "C"), (0, 1, 365, "C"), (0, 0, -1, "C"),
+     (0, 0, None, "C")],
+)  # fmt: skip
+def test_a_supplier_grade_follows_its_record(refusals, failed, licence_days, grade):
+    from shian.trace.rules import supplier_grade
+
+    assert supplier_grade(refusals_last_year=refusals, failed_samples=failed, licence_left_days=licence_days) == grade
