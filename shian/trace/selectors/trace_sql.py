@@ -83,6 +83,8 @@ ITEM_COLUMNS = (
     "biz_step",
     "disposition",
     "documents",
+    "region_code",
+    "operator",
     "location_id",
     "location",
     "region",
@@ -108,7 +110,7 @@ def event_items(lots: list[int], codes: list[int]) -> list[tuple]:
     sql = (
         "SELECT i.event_id, i.role, i.lot_id, lot.identifier, lot.lot_code, p.name, p.gtin, c.code, i.quantity,"
         " i.unit, e.event_id, e.kind, e.action,"
-        " e.event_time, e.biz_step, e.disposition, e.documents, e.biz_location_id,"
+        " e.event_time, e.biz_step, e.disposition, e.documents, e.region_id, e.operator_id, e.biz_location_id,"
         " bl.name, reg.name, src.name, e.destination_id, dst.name"
         " FROM trace_eventitem i JOIN trace_traceevent e ON e.id = i.event_id"
         " LEFT JOIN trace_lot lot ON lot.id = i.lot_id LEFT JOIN trace_product p ON p.id = lot.product_id"
