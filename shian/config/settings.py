@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "shian.inspection",
     "shian.sampling",
     "shian.trace",
+    "shian.duty",
 ]
 
 MIDDLEWARE = [
@@ -293,6 +294,29 @@ SHIAN_TRACE = {
     "CONTROL_HOURS": env_int("TRACE_CONTROL_HOURS", 24),
     # A business is told about a lot on hand this many days before it expires (a product choice).
     "EXPIRY_WARNING_DAYS": env_int("TRACE_EXPIRY_WARNING_DAYS", 7),
+}
+
+# Businesses' own duties (SAMR Order 60, regulations.md §3).
+SHIAN_DUTY = {
+    # Diners from which a food-safety director is required [S]: kindergarten canteens, school canteens, any unit
+    # (more than).
+    "DIRECTOR_DINERS": {
+        "kindergarten": env_int("DUTY_DIRECTOR_KINDERGARTEN_DINERS", 300),
+        "school": env_int("DUTY_DIRECTOR_SCHOOL_DINERS", 500),
+        "any_unit": env_int("DUTY_DIRECTOR_ANY_UNIT_DINERS", 1000),
+    },
+    # Who is barred from food-safety management: a callable (id_number, on) -> reason or None, until the
+    # enforcement module keeps the industry-ban register.
+    "BAN_REGISTER": env("DUTY_BAN_REGISTER", "shian.duty.bans.no_register"),
+    # `shian tick` reminds the officer from this local time when the day's check is not signed (a product choice).
+    "REMIND_AFTER": env("DUTY_REMIND_AFTER", "17:00"),
+    # Repeated misses are escalated to the county's regulators: this many missed days within the window.
+    "ESCALATE_MISSED_DAYS": env_int("DUTY_ESCALATE_MISSED_DAYS", 3),
+    "ESCALATE_WINDOW_DAYS": env_int("DUTY_ESCALATE_WINDOW_DAYS", 7),
+    # A business with a list in force but no daily record for more days than this has stopped recording.
+    "STOPPED_AFTER_DAYS": env_int("DUTY_STOPPED_AFTER_DAYS", 7),
+    # The duty card counts misses over this many past days.
+    "CARD_WINDOW_DAYS": env_int("DUTY_CARD_WINDOW_DAYS", 30),
 }
 
 # Evidence (五定) limits; see docs/deploy.md.

@@ -28,6 +28,7 @@ urlpatterns = [
     path("", include("shian.inspection.urls")),
     path("", include("shian.sampling.urls")),
     path("", include("shian.trace.urls")),
+    path("", include("shian.duty.urls")),
     path("p/", include("shian.registry.views.public")),
     path("accounts/login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),

@@ -32,6 +32,16 @@ class CanteenKind(models.TextChoices):
     GOVERNMENT = "government", _("Government")
 
 
+class OperatorScale(models.TextChoices):
+    """企业规模 (the national statistical size classes): large and medium businesses must appoint a food-safety
+    director (SAMR Order 60, regulations.md §3 [S])."""
+
+    LARGE = "large", _("Large")
+    MEDIUM = "medium", _("Medium")
+    SMALL = "small", _("Small")
+    MICRO = "micro", _("Micro")
+
+
 class SpecialFood(models.TextChoices):
     """Special foods (特殊食品) a business produces or sells; they raise its risk and its checks."""
 

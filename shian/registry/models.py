@@ -16,6 +16,7 @@ from .choices import (
     LicenceStatus,
     MembershipRole,
     OperatorCategory,
+    OperatorScale,
     OperatorStatus,
     SpecialFood,
     StaffRole,
@@ -73,6 +74,9 @@ class Operator(models.Model):
     sku_bulk_frozen = models.PositiveIntegerField(_("bulk SKUs, frozen"), null=True, blank=True)
     supplier_count = models.PositiveIntegerField(_("suppliers"), null=True, blank=True)
     handles_high_risk_foods = models.BooleanField(_("handles high-risk perishable foods"), default=False)
+    # What decides whether a food-safety director is required [S: regulations.md §3, SAMR Order 60]
+    scale = models.CharField(_("business size"), max_length=8, choices=OperatorScale.choices, blank=True)
+    chain_headquarters = models.BooleanField(_("headquarters of a chain"), default=False)
     public_id = models.CharField(_("public id"), max_length=32, default=new_public_id, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -136,7 +140,8 @@ class Operator(models.Model):
         return float(self.latitude), float(self.longitude)
 
 
-# The scale facts the static risk tables use [S: regulations.md §1.1, tables 1-3 and 1-4]
+# The scale facts: the static risk tables use them [S: regulations.md §1.1, tables 1-3 and 1-4], and Order 60's
+# staffing rule the diners, the size and the chain headquarters [S: regulations.md §3]
 SCALE_FIELDS = [
     "floor_area_m2",
     "daily_diners",
@@ -148,6 +153,8 @@ SCALE_FIELDS = [
     "sku_bulk_frozen",
     "supplier_count",
     "handles_high_risk_foods",
+    "scale",
+    "chain_headquarters",
 ]
 # What a registrar sets on an operator, through the forms and the API
 EDITABLE_FIELDS = [

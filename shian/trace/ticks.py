@@ -8,12 +8,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shian.core.services.notifications import notify
+from shian.core.services.recipients import staff_of
 from shian.core.ticks import tick_handler
 
 from .choices import ControlStatus, HolderStatus
 from .models import ControlOrder, EventItem, Lot
 from .selectors.stock import stock_rows
-from .services.bureau import staff_of
 from .services.control import bureau_users
 
 

@@ -15,6 +15,7 @@ from shian.core.models import signed_in
 from shian.core.rules import region_contains
 from shian.core.services.audit import audit_record
 from shian.core.services.notifications import notify
+from shian.core.services.recipients import bureau_of
 from shian.registry.models import Operator
 
 from ..choices import EventKind, ItemRole, LocationKind
@@ -22,7 +23,6 @@ from ..epcis.identifiers import lot_identifier
 from ..epcis.reading import EventError, ReadEvent, read_event
 from ..epcis.schema import schema_errors
 from ..models import EventItem, Location, Lot, LotLink, TraceEvent
-from .bureau import bureau_of
 from .objects import Resolver
 from .sites import operator_site
 

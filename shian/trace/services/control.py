@@ -18,13 +18,13 @@ from shian.core.models import Region, User
 from shian.core.services.audit import audit_record, snapshot
 from shian.core.services.ledger import ledger_append
 from shian.core.services.notifications import notify
+from shian.core.services.recipients import bureau_of, staff_of
 from shian.registry.models import Operator
 
 from ..choices import ControlKind, ControlSource, ControlStatus, HolderStatus
 from ..models import ControlHolder, ControlOrder, Location, Lot
 from ..rules import may_answer
 from ..selectors.trace import FORWARD, trace_of
-from .bureau import bureau_of, staff_of
 
 
 def bureau_users(order: ControlOrder) -> list[User]:

@@ -18,6 +18,7 @@ from shian.core.models import User
 from shian.core.services.audit import audit_record, snapshot
 from shian.core.services.ledger import ledger_append
 from shian.core.services.notifications import notify
+from shian.core.services.recipients import bureau_of
 from shian.registry.models import Operator
 
 from ..choices import ReceiptStatus
@@ -26,7 +27,6 @@ from ..epcis.reading import zone_offset
 from ..epcis.units import uom
 from ..models import DocumentKind, Location, Lot, Product, ProductClass, Receipt, Supplier, TraceCode, TraceDocument
 from ..rules import Paper, Requirement, receipt_problems
-from .bureau import bureau_of
 from .capture import epcis_capture
 from .sites import operator_site
 

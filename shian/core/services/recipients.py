@@ -1,8 +1,8 @@
 """Who is told: the bureau of a place (inspectors and heads whose jurisdiction is its region) and the staff of
 a business."""
 
-from shian.core.choices import Role, UserKind
-from shian.core.models import User
+from ..choices import Role, UserKind
+from ..models import User
 
 
 def bureau_of(region_id: str) -> list[User]:

@@ -1,0 +1,159 @@
+"""Demo data of the duty module: the shipped templates; the first 姑苏 business with its managers appointed, a list
+in force for four weeks and a history of daily checks (a few days missed, a few problems), last week's review
+and last month's meeting; the second with a list but no records (so the regulators' view shows it stopped)."""
+
+import datetime
+
+from django.utils import timezone
+
+from shian.core.demo import DemoContext, demo_step
+from shian.core.models import User
+from shian.registry.choices import MembershipRole, StaffRole
+from shian.registry.models import Operator
+
+from .choices import Assessment, DutyKind, DutyRole, Frequency, ProblemStatus
+from .models import (
+    Appointment,
+    DailyCheck,
+    DailyCheckLine,
+    MeetingPriority,
+    MonthlyMeeting,
+    RiskControlList,
+    WeeklyProblem,
+    WeeklyReview,
+)
+from .rules import period_start
+from .services.lists import control_list_adopt, control_list_put_in_force, template_for, templates_load_shipped
+from .services.staffing import appointment_make
+
+HISTORY_DAYS = 28
+MISSED = {3, 9, 10}  # days ago without a daily check
+PROBLEMS = {2: "冷藏柜温度显示8℃，超过0–5℃要求", 12: "粗加工间地面有积水", 16: "防鼠板未放回原位"}
+
+
+def _appoint(operator: Operator, today: datetime.date) -> None:
+    wanted = {
+        StaffRole.PRINCIPAL: DutyRole.PRINCIPAL,
+        StaffRole.DIRECTOR: DutyRole.DIRECTOR,
+        StaffRole.OFFICER: DutyRole.OFFICER,
+    }
+    for staff in operator.staff.filter(role__in=wanted):
+        if not Appointment.objects.filter(staff=staff).exists():
+            appointment_make(
+                operator=operator,
+                staff=staff,
+                role=wanted[staff.role],
+                appointed_on=today - datetime.timedelta(days=60),
+                by=None,
+            )
+
+
+def _history(
+    operator: Operator, control_list: RiskControlList, officer: User, director: User, today: datetime.date
+) -> None:
+    """Signed daily checks of the past four weeks written as rows (the services record only the present day)."""
+    points = list(control_list.points.filter(frequency=Frequency.DAILY))
+    for ago in range(HISTORY_DAYS, 0, -1):
+        if ago in MISSED:
+            continue
+        day = today - datetime.timedelta(days=ago)
+        signed = timezone.make_aware(datetime.datetime.combine(day, datetime.time(16, 30)))
+        problem = PROBLEMS.get(ago)
+        check = DailyCheck.objects.create(
+            operator=operator,
+            day=day,
+            control_list=control_list,
+            recorded_by=officer,
+            inspector_role=DutyRole.OFFICER,
+            signed_at=signed,
+            problems=1 if problem else 0,
+        )
+        DailyCheckLine.objects.bulk_create(
+            DailyCheckLine(
+                daily_check=check,
+                point=point,
+                ok=not (problem and n == 0),
+                problem=problem if problem and n == 0 else "",
+                action="已当场处置并报告食品安全总监" if problem and n == 0 else "",
+            )
+            for n, point in enumerate(points)
+        )
+    last_week = period_start(DutyKind.WEEKLY, today) - datetime.timedelta(days=7)
+    review = WeeklyReview.objects.create(
+        operator=operator,
+        week=last_week,
+        recipient="主要负责人",
+        analysis="本周日管控发现问题已当场处置，另组织了一次虫害防治检查。",
+        assessment=Assessment.CONTROLLED,
+        recorded_by=director,
+        reporter_role=DutyRole.DIRECTOR,
+        signed_at=timezone.make_aware(
+            datetime.datetime.combine(last_week + datetime.timedelta(days=6), datetime.time(17))
+        ),
+    )
+    lines = DailyCheckLine.objects.filter(
+        daily_check__operator=operator,
+        daily_check__day__range=(last_week, last_week + datetime.timedelta(days=6)),
+        ok=False,
+    ).select_related("daily_check", "point")
+    for order, line in enumerate(lines, start=1):
+        WeeklyProblem.objects.create(
+            review=review,
+            order=order,
+            point=line.point,
+            point_number=line.point.number,
+            description=line.problem,
+            found_on=line.daily_check.day,
+            daily_line=line,
+            measure="联系厂家检修，加强巡查",
+            owner=line.point.owner,
+            deadline=today + datetime.timedelta(days=5),
+            status=ProblemStatus.OPEN,
+        )
+    last_month = period_start(DutyKind.MONTHLY, period_start(DutyKind.MONTHLY, today) - datetime.timedelta(days=1))
+    if last_month >= today - datetime.timedelta(days=HISTORY_DAYS):
+        meeting = MonthlyMeeting.objects.create(
+            operator=operator,
+            month=last_month,
+            held_at=timezone.make_aware(
+                datetime.datetime.combine(last_month + datetime.timedelta(days=27), datetime.time(15))
+            ),
+            place="二楼会议室",
+            chair="吴老板",
+            attendees="吴老板、郑总监、冯安全员、厨师长",
+            director_report="本月日管控按时开展，发现问题均已整改。",
+            decisions="更换老化的冷藏柜温度计。",
+            recorder="冯安全员",
+            recorded_by=director,
+            signed_at=timezone.make_aware(
+                datetime.datetime.combine(last_month + datetime.timedelta(days=27), datetime.time(16))
+            ),
+        )
+        MeetingPriority.objects.create(
+            meeting=meeting,
+            order=1,
+            text="完成冷藏设备温度计校准",
+            owner="郑总监",
+            deadline=today + datetime.timedelta(days=20),
+        )
+
+
+@demo_step(order=60)
+def duties(context: DemoContext) -> None:
+    templates_load_shipped()
+    today = timezone.localdate()
+    gusu = list(Operator.objects.filter(region_id="320508").order_by("id")[:2])
+    if len(gusu) < 2 or RiskControlList.objects.filter(operator__in=gusu).exists():
+        return
+    first, second = gusu
+    director = context.users.get("director") or User.objects.get(username="demo-director")
+    officer = context.users.get("officer") or User.objects.get(username="demo-officer")
+    _appoint(first, today)
+    for operator, days in ((first, HISTORY_DAYS), (second, 12)):
+        template = template_for(operator)
+        if template is None:
+            continue
+        draft = control_list_adopt(operator=operator, template=template, by=None)
+        control_list_put_in_force(control_list=draft, by=None, on=today - datetime.timedelta(days=days))
+    if first.memberships.filter(user=officer, role=MembershipRole.OFFICER).exists():
+        _history(first, RiskControlList.objects.get(operator=first, status="in_force"), officer, director, today)

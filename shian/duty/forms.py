@@ -1,0 +1,112 @@
+"""Forms of the duty pages: they parse input; the services validate it and their errors come back onto the fields."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from shian.registry.forms import ServiceModelForm
+from shian.registry.models import Staff
+
+from .choices import DutyRole, ProblemStatus
+from .models import MonthlyMeeting, RiskControlList, RiskPoint, WeeklyProblem, WeeklyReview
+
+_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+PRIORITY_ROWS = 5
+
+
+class PointForm(ServiceModelForm):
+    class Meta:
+        model = RiskPoint
+        fields = ["number", "stage", "risk", "hazard", "level", "measure", "owner", "frequency", "photo", "question"]
+        widgets = {"hazard": forms.Textarea(attrs={"rows": 2}), "measure": forms.Textarea(attrs={"rows": 2})}
+
+
+class ListForm(ServiceModelForm):
+    class Meta:
+        model = RiskControlList
+        fields = ["name", "records_on"]
+
+
+class AnswerForm(forms.Form):
+    ok = forms.TypedChoiceField(choices=[("yes", _("Yes")), ("no", _("No"))], coerce=lambda v: v == "yes")
+    problem = forms.CharField(required=False, max_length=500)
+    action = forms.CharField(required=False, max_length=500)
+
+
+class AppointmentForm(forms.Form):
+    staff = forms.ModelChoiceField(
+        label=_("Person"), queryset=Staff.objects.none(), widget=forms.Select(attrs={"class": "form-select"})
+    )
+    role = forms.ChoiceField(
+        label=_("Role"), choices=DutyRole.choices, widget=forms.Select(attrs={"class": "form-select"})
+    )
+    appointed_on = forms.DateField(
+        label=_("Appointed on"), widget=forms.DateInput(attrs={"type": "date", "class": "form-control"})
+    )
+    full_time = forms.BooleanField(
+        label=_("Full-time"), required=False, widget=forms.CheckboxInput(attrs={"class": "form-check-input"})
+    )
+
+    def __init__(self, *args, operator, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["staff"].queryset = operator.staff.filter(active=True).order_by("name")
+
+
+class ReviewForm(ServiceModelForm):
+    class Meta:
+        model = WeeklyReview
+        fields = ["recipient", "copy_to", "analysis", "assessment"]
+        widgets = {"analysis": forms.Textarea(attrs={"rows": 3}), "assessment": forms.RadioSelect}
+
+
+class RectificationLineForm(ServiceModelForm):
+    """A problem's rectification line: measure, owner, deadline, state."""
+
+    class Meta:
+        model = WeeklyProblem
+        fields = ["measure", "owner", "deadline", "status"]
+        widgets = {"deadline": _DATE, "status": forms.Select(choices=ProblemStatus.choices)}
+
+
+class ProblemForm(RectificationLineForm):
+    """A problem found in the weekly investigation itself, with its rectification line."""
+
+    class Meta(RectificationLineForm.Meta):
+        fields = ["description", *RectificationLineForm.Meta.fields]
+
+
+class MeetingForm(ServiceModelForm):
+    class Meta:
+        model = MonthlyMeeting
+        fields = [
+            "held_at",
+            "place",
+            "chair",
+            "attendees",
+            "director_report",
+            "hazards",
+            "open_issues",
+            "decisions",
+            "recorder",
+        ]
+        widgets = {
+            "held_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            "director_report": forms.Textarea(attrs={"rows": 4}),
+            "hazards": forms.Textarea(attrs={"rows": 3}),
+            "open_issues": forms.Textarea(attrs={"rows": 2}),
+            "decisions": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+class PriorityForm(forms.Form):
+    text = forms.CharField(
+        label=_("Priority"), required=False, max_length=500, widget=forms.TextInput(attrs={"class": "form-control"})
+    )
+    owner = forms.CharField(
+        label=_("Responsible"), required=False, max_length=64, widget=forms.TextInput(attrs={"class": "form-control"})
+    )
+    deadline = forms.DateField(
+        label=_("Deadline"), required=False, widget=forms.DateInput(attrs={"type": "date", "class": "form-control"})
+    )
+
+
+PriorityFormSet = forms.formset_factory(PriorityForm, extra=0, min_num=PRIORITY_ROWS, max_num=20)

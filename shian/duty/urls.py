@@ -1,0 +1,35 @@
+from django.urls import path
+
+from .views import card, daily, lists, monthly, oversight, records, staffing, weekly
+
+urlpatterns = [
+    path("duty/", card.duty_card, name="duty-card"),
+    path("duty/oversight/", oversight.oversight_view, name="duty-oversight"),
+    path("duty/<int:pk>/", card.operator_card, name="duty-operator-card"),
+    path("duty/<int:pk>/list/", lists.control_list_view, name="duty-list"),
+    path("duty/<int:pk>/list/<slug:action>/", lists.control_list_action, name="duty-list-action"),
+    path("duty/<int:pk>/points/new/", lists.point_edit, name="duty-point-new"),
+    path("duty/<int:pk>/points/<int:point>/", lists.point_edit, name="duty-point-edit"),
+    path("duty/<int:pk>/points/<int:point>/remove/", lists.point_remove, name="duty-point-remove"),
+    path("duty/<int:pk>/staffing/", staffing.staffing_view, name="duty-staffing"),
+    path("duty/<int:pk>/staffing/<int:appointment>/end/", staffing.staffing_end, name="duty-staffing-end"),
+    path("duty/<int:pk>/records/", records.records_view, name="duty-records"),
+    path("duty/<int:pk>/daily/", daily.daily_open, name="duty-daily-open"),
+    path("duty/<int:pk>/weekly/", weekly.weekly_open, name="duty-weekly-open"),
+    path("duty/<int:pk>/monthly/<str:month>/", monthly.monthly_edit, name="duty-monthly-edit"),
+    path("duty/<int:pk>/year/<int:year>/", monthly.year_view, name="duty-year"),
+    path("duty/daily/<int:pk>/", daily.daily_detail, name="duty-daily-detail"),
+    path("duty/daily/<int:pk>/lines/<int:line>/", daily.daily_answer, name="duty-daily-answer"),
+    path("duty/daily/<int:pk>/sign/", daily.daily_sign, name="duty-daily-sign"),
+    path("duty/daily/<int:pk>/pdf/", daily.daily_pdf, name="duty-daily-pdf"),
+    path("duty/weekly/<int:pk>/", weekly.weekly_detail, name="duty-weekly-detail"),
+    path("duty/weekly/<int:pk>/update/", weekly.weekly_update, name="duty-weekly-update"),
+    path("duty/weekly/<int:pk>/problems/new/", weekly.weekly_problem, name="duty-weekly-problem-new"),
+    path("duty/weekly/<int:pk>/problems/<int:problem>/", weekly.weekly_problem, name="duty-weekly-problem"),
+    path("duty/weekly/<int:pk>/refresh/", weekly.weekly_refresh, name="duty-weekly-refresh"),
+    path("duty/weekly/<int:pk>/sign/", weekly.weekly_sign, name="duty-weekly-sign"),
+    path("duty/weekly/<int:pk>/pdf/", weekly.weekly_pdf, name="duty-weekly-pdf"),
+    path("duty/monthly/<int:pk>/", monthly.monthly_detail, name="duty-monthly-detail"),
+    path("duty/monthly/<int:pk>/sign/", monthly.monthly_sign, name="duty-monthly-sign"),
+    path("duty/monthly/<int:pk>/pdf/", monthly.monthly_pdf, name="duty-monthly-pdf"),
+]
