@@ -317,6 +317,12 @@ SHIAN_DUTY = {
     "STOPPED_AFTER_DAYS": env_int("DUTY_STOPPED_AFTER_DAYS", 7),
     # The duty card counts misses over this many past days.
     "CARD_WINDOW_DAYS": env_int("DUTY_CARD_WINDOW_DAYS", 30),
+    # Operational records: which ones each kind of business keeps daily (a TOML file), the temperature from which
+    # a worker is sent home (37.3 °C [R]), and what a retained sample must be (125 g for 48 hours [S]).
+    "LOG_SECTORS": env("DUTY_LOG_SECTORS", str(PACKAGE_DIR / "duty" / "data" / "logs.toml")),
+    "FEVER_FROM": env("DUTY_FEVER_FROM", "37.3"),
+    "SAMPLE_GRAMS": env_int("DUTY_SAMPLE_GRAMS", 125),
+    "SAMPLE_HOURS": env_int("DUTY_SAMPLE_HOURS", 48),
 }
 
 # Evidence (五定) limits; see docs/deploy.md.
@@ -394,6 +400,7 @@ SPECTACULAR_SETTINGS = {
         "TestResultStatusEnum": "shian.sampling.choices.ResultStatus",
         "VerdictEnum": "shian.sampling.choices.Verdict",
         "ResultSourceEnum": "shian.sampling.choices.ResultSource",
+        "DutyLogKindEnum": "shian.duty.choices.LogKind",
     },
 }
 

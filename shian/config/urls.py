@@ -18,6 +18,7 @@ api_v1 = [
     path("", include("shian.inspection.api_urls")),
     path("", include("shian.sampling.api_urls")),
     path("", include("shian.trace.api_urls")),
+    path("", include("shian.duty.api_urls")),
 ]
 
 urlpatterns = [

@@ -9,12 +9,14 @@ _READERS = [
     "duty.view_dailycheck",
     "duty.view_weeklyreview",
     "duty.view_monthlymeeting",
+    "duty.view_logentry",
 ]
 _BUSINESS = [
     *_READERS,
     "duty.add_dailycheck",
     "duty.add_weeklyreview",
     "duty.add_monthlymeeting",
+    "duty.add_logentry",
 ]
 _MANAGERS = [*_BUSINESS, "duty.change_riskcontrollist", "duty.add_appointment", "duty.change_appointment"]
 
@@ -24,6 +26,10 @@ class DutyConfig(AppConfig):
     label = "duty"
     verbose_name = _("Businesses' own duties")
     default_auto_field = "django.db.models.BigAutoField"
+    api_scopes = {
+        "duty:read": _("Read businesses' daily checks and operational records"),
+        "duty-logs:write": _("Record operational-record entries (a morning-check kiosk's or a cabinet's system)"),
+    }
     audit_actions = {
         "duty.template.load": _("Loaded a risk-control list template"),
         "duty.list.adopt": _("Adopted a risk-control list template"),
@@ -46,6 +52,7 @@ class DutyConfig(AppConfig):
         "duty.weekly.sign": _("Signed a weekly review"),
         "duty.monthly.record": _("Recorded a monthly meeting"),
         "duty.monthly.sign": _("Signed the minutes of a monthly meeting"),
+        "duty.log.record": _("Recorded an operational record entry"),
     }
     role_permissions = {
         Role.ADMIN: _READERS,

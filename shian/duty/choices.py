@@ -57,3 +57,44 @@ class DutyKind(models.TextChoices):
     DAILY = "daily", _("Daily check")
     WEEKLY = "weekly", _("Weekly review")
     MONTHLY = "monthly", _("Monthly meeting")
+
+
+class LogKind(models.TextChoices):
+    """The daily operational records of canteens and caterers (台账) inspectors ask for first."""
+
+    MORNING_CHECK = "morning_check", _("Morning health check")
+    RETAINED_SAMPLE = "retained_sample", _("Retained food sample")
+    DISINFECTION = "disinfection", _("Tableware disinfection")
+    ACCOMPANIED_MEAL = "accompanied_meal", _("Accompanied meal")
+    WASTE = "waste", _("Food waste and used oil")
+    ADDITIVE = "additive", _("Food additive use")
+    MENU = "menu", _("Published menu")
+
+
+class Meal(models.TextChoices):
+    BREAKFAST = "breakfast", _("Breakfast")
+    LUNCH = "lunch", _("Lunch")
+    DINNER = "dinner", _("Dinner")
+    OTHER = "other", _("Other")
+
+
+class Symptom(models.TextChoices):
+    """Conditions that keep a food handler off duty (FSL art. 45; GB 31654-2021 §13 [S])."""
+
+    FEVER = "fever", _("Fever")
+    DIARRHOEA = "diarrhoea", _("Diarrhoea")
+    VOMITING = "vomiting", _("Vomiting")
+    JAUNDICE = "jaundice", _("Jaundice")
+    SORE_THROAT = "sore_throat", _("Sore throat with fever")
+    SKIN_INFECTION = "skin_infection", _("Infected skin lesion")
+
+
+class DisinfectionMethod(models.TextChoices):
+    HEAT = "heat", _("Heat (boiling or steam)")
+    CABINET = "cabinet", _("Disinfection cabinet")
+    CHEMICAL = "chemical", _("Chemical disinfectant")
+
+
+class WasteKind(models.TextChoices):
+    KITCHEN_WASTE = "kitchen_waste", _("Kitchen waste")
+    USED_OIL = "used_oil", _("Used cooking oil")

@@ -1,6 +1,7 @@
 """Demo data of the duty module: the shipped templates; the first 姑苏 business with its managers appointed, a list
-in force for four weeks and a history of daily checks (a few days missed, a few problems), last week's review
-and last month's meeting; the second with a list but no records (so the regulators' view shows it stopped)."""
+in force for four weeks and a history of daily checks (a few days missed, a few problems), two weeks of operational
+records, last week's review and last month's meeting; the second with a list but no records (so the regulators'
+view shows it stopped)."""
 
 import datetime
 
@@ -11,11 +12,12 @@ from shian.core.models import User
 from shian.registry.choices import MembershipRole, StaffRole
 from shian.registry.models import Operator
 
-from .choices import Assessment, DutyKind, DutyRole, Frequency, ProblemStatus
+from .choices import Assessment, DutyKind, DutyRole, Frequency, LogKind, ProblemStatus
 from .models import (
     Appointment,
     DailyCheck,
     DailyCheckLine,
+    LogEntry,
     MeetingPriority,
     MonthlyMeeting,
     RiskControlList,
@@ -78,6 +80,7 @@ def _history(
             )
             for n, point in enumerate(points)
         )
+    _logs(operator, officer, today)
     last_week = period_start(DutyKind.WEEKLY, today) - datetime.timedelta(days=7)
     review = WeeklyReview.objects.create(
         operator=operator,
@@ -136,6 +139,75 @@ def _history(
             owner="郑总监",
             deadline=today + datetime.timedelta(days=20),
         )
+
+
+def _logs(operator: Operator, officer: User, today: datetime.date) -> None:
+    """Two weeks of operational records: each worker's morning check, a disinfection run and the waste handed over
+    (one worker with a fever, one day without a disinfection record)."""
+    workers = list(operator.staff.filter(active=True))
+    entries = []
+    for ago in range(14, 0, -1):
+        day = today - datetime.timedelta(days=ago)
+
+        def at(hour: int, minute: int = 0, day=day) -> datetime.datetime:
+            return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
+
+        for n, worker in enumerate(workers):
+            fever = ago == 5 and n == len(workers) - 1
+            entries.append(
+                LogEntry(
+                    operator=operator,
+                    kind=LogKind.MORNING_CHECK,
+                    day=day,
+                    at=at(7, n),
+                    data={
+                        "staff": worker.pk,
+                        "temperature": "37.8" if fever else "36.5",
+                        "symptoms": [],
+                        "hand_wound": False,
+                    },
+                    staff=worker,
+                    findings=["体温 37.8 °C"] if fever else [],
+                    recorded_by=officer,
+                    source="api",
+                    device="晨检机-01",
+                )
+            )
+        if ago != 6:
+            entries.append(
+                LogEntry(
+                    operator=operator,
+                    kind=LogKind.DISINFECTION,
+                    day=day,
+                    at=at(14),
+                    data={
+                        "items": "餐具、砧板",
+                        "method": "cabinet",
+                        "started": "14:00",
+                        "minutes": 30,
+                        "done_by": "洗消员",
+                    },
+                    recorded_by=officer,
+                    source="api",
+                    device="消毒柜-01",
+                )
+            )
+        entries.append(
+            LogEntry(
+                operator=operator,
+                kind=LogKind.WASTE,
+                day=day,
+                at=at(21),
+                data={
+                    "waste": "kitchen_waste",
+                    "kilograms": "12.5",
+                    "collector": "姑苏环卫收运公司",
+                    "contract": "HW-2026-018",
+                },
+                recorded_by=officer,
+            )
+        )
+    LogEntry.objects.bulk_create(entries)
 
 
 @demo_step(order=60)

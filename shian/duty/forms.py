@@ -110,3 +110,32 @@ class PriorityForm(forms.Form):
 
 
 PriorityFormSet = forms.formset_factory(PriorityForm, extra=0, min_num=PRIORITY_ROWS, max_num=20)
+
+
+def entry_form_class(kind: str, operator) -> type[forms.Form]:
+    """A form of one operational record, built from its fields (logbook.SPECS); `read_entry` checks the values."""
+    from .logbook import SPECS
+
+    text = {"class": "form-control"}
+    built = {}
+    for spec in SPECS[kind]:
+        if spec.type == "staff":
+            choices = [("", "—"), *operator.staff.filter(active=True).order_by("name").values_list("pk", "name")]
+            field = forms.ChoiceField(choices=choices, widget=forms.Select(attrs={"class": "form-select"}))
+        elif spec.type == "choice":
+            field = forms.ChoiceField(
+                choices=[("", "—"), *spec.choices], widget=forms.Select(attrs={"class": "form-select"})
+            )
+        elif spec.type == "choices":
+            field = forms.MultipleChoiceField(choices=spec.choices, widget=forms.CheckboxSelectMultiple)
+        elif spec.type == "bool":
+            field = forms.BooleanField(widget=forms.CheckboxInput(attrs={"class": "form-check-input"}))
+        elif spec.type == "time":
+            field = forms.CharField(widget=forms.TimeInput(attrs={**text, "type": "time"}))
+        elif spec.type in ("int", "decimal"):
+            field = forms.CharField(widget=forms.TextInput(attrs={**text, "inputmode": "decimal"}))
+        else:
+            field = forms.CharField(max_length=spec.max_length, widget=forms.TextInput(attrs=text))
+        field.required, field.label = False, spec.label
+        built[spec.name] = field
+    return type(f"{kind.title()}Form", (forms.Form,), built)

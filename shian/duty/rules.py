@@ -5,12 +5,13 @@ import calendar
 import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
 from shian.registry.choices import CanteenKind, OperatorCategory, OperatorScale, SpecialFood
 
-from .choices import DutyKind, DutyRole
+from .choices import DutyKind, DutyRole, Symptom
 
 PRODUCERS = {OperatorCategory.PRODUCTION}
 CATERERS = {OperatorCategory.CATERING, OperatorCategory.CENTRAL_KITCHEN, OperatorCategory.GROUP_MEAL}
@@ -169,3 +170,28 @@ SIGNERS = {
     DutyKind.WEEKLY: (DutyRole.DIRECTOR, DutyRole.OFFICER),
     DutyKind.MONTHLY: (DutyRole.PRINCIPAL, DutyRole.DIRECTOR),
 }
+
+
+def morning_check_findings(
+    *, temperature: Decimal, symptoms: Iterable[str], hand_wound: bool, fever_from: Decimal
+) -> list[str]:
+    """Why a worker must stay off duty today: a fever, a listed symptom or a wound on the hands (FSL art. 45 ¶2;
+    GB 31654-2021 §13.1 [S]); empty when fit."""
+    findings = []
+    if temperature >= fever_from:
+        findings.append(_("Temperature %(t)s °C") % {"t": temperature})
+    findings += [str(Symptom(code).label) for code in symptoms]
+    if hand_wound:
+        findings.append(_("Wound on the hands"))
+    return findings
+
+
+def retained_sample_findings(*, grams: int, hours: int, min_grams: int, min_hours: int) -> list[str]:
+    """What is short about a retained sample: each dish at least `min_grams` kept at least `min_hours` (125 g and
+    48 hours in the catering operating code and the school canteen rules [S]; configuration)."""
+    findings = []
+    if grams < min_grams:
+        findings.append(_("Less than %(n)d g") % {"n": min_grams})
+    if hours < min_hours:
+        findings.append(_("Kept less than %(n)d hours") % {"n": min_hours})
+    return findings

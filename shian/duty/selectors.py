@@ -12,11 +12,12 @@ from django.db.models import Count, Max, Min, Q, QuerySet
 from shian.core.workdays import CalendarYearUnknown, WorkingCalendar
 from shian.registry.models import Operator
 
-from .choices import DutyKind, DutyRole, ListStatus, ProblemStatus, RecordsOn
+from .choices import DutyKind, DutyRole, ListStatus, LogKind, ProblemStatus, RecordsOn
 from .models import (
     Appointment,
     DailyCheck,
     DailyCheckLine,
+    LogEntry,
     MonthlyMeeting,
     RiskControlList,
     WeeklyProblem,
@@ -33,6 +34,7 @@ from .rules import (
     period_end,
     period_start,
 )
+from .services.logs import log_sectors, required_logs
 
 RECORDS = {DutyKind.DAILY: DailyCheck, DutyKind.WEEKLY: WeeklyReview, DutyKind.MONTHLY: MonthlyMeeting}
 _DATE_FIELD = {DutyKind.DAILY: "day", DutyKind.WEEKLY: "week", DutyKind.MONTHLY: "month"}
@@ -170,6 +172,13 @@ class Standing:
     completion: dict[str, Completion] = field(default_factory=dict)
     missed: dict[str, list[datetime.date]] = field(default_factory=dict)
     last_daily: datetime.date | None = None
+    logs: dict[str, Completion] = field(default_factory=dict)
+    missed_logs: dict[str, list[datetime.date]] = field(default_factory=dict)
+
+    @property
+    def log_rows(self) -> list[tuple[str, str, Completion, list[datetime.date]]]:
+        """Per operational record kept daily: its kind, label, completion and the days missed."""
+        return [(kind, LogKind(kind).label, value, self.missed_logs[kind]) for kind, value in self.logs.items()]
 
 
 def standings(
@@ -177,8 +186,15 @@ def standings(
 ) -> dict[int, Standing]:
     """Completion of the three records for each business between `first` and `last`, counting only periods that
     have ended before `today` (the current day, week and month are due, not yet missed)."""
-    ids = list(operators.values_list("pk", flat=True))
+    facts = list(operators.values_list("pk", "category", "canteen_kind"))
+    ids = [pk for pk, _category, _kind in facts]
     plans = duty_plans(ids)
+    sectors = log_sectors()
+    required = {pk: required_logs(category, kind, sectors) for pk, category, kind in facts}
+    logged = defaultdict(set)
+    entries = LogEntry.objects.filter(operator__in=list(plans), day__range=(first, last))
+    for pk, kind, day in entries.values_list("operator_id", "kind", "day").distinct():
+        logged[(pk, kind)].add(day)
     calendars = {mode: operating_days(mode) for mode in RecordsOn.values}
     done = {kind: signed_periods(kind, plans.keys(), first, last) for kind in RECORDS}
     last_daily = dict(
@@ -200,6 +216,14 @@ def standings(
                 ended = [start for start in due if period_end(kind, start) < today]
                 standing.completion[kind] = completion(ended, done[kind][pk])
                 standing.missed[kind] = missed
+            days = due_periods(
+                DutyKind.DAILY, since=plan.since, first=first, last=last, operates=calendars[plan.records_on]
+            )
+            for kind in required[pk]:
+                standing.logs[kind] = completion([d for d in days if d < today], logged[(pk, kind)])
+                standing.missed_logs[kind] = missed_periods(
+                    DutyKind.DAILY, due=days, done=logged[(pk, kind)], today=today
+                )
         result[pk] = standing
     return result
 
@@ -218,6 +242,7 @@ class Today:
     standing: Standing
     staffing: Staffing
     open_problems: int
+    logs_today: list[tuple[str, str, int]]
 
 
 def duty_today(operator: Operator, *, today: datetime.date) -> Today:
@@ -235,7 +260,22 @@ def duty_today(operator: Operator, *, today: datetime.date) -> Today:
         standing=standing,
         staffing=staffing_of(operator),
         open_problems=open_problems(Operator.objects.filter(pk=operator.pk)).get(operator.pk, 0),
+        logs_today=logs_of_day(operator, today),
     )
+
+
+def logs_of_day(operator: Operator, day: datetime.date) -> list[tuple[str, str, int]]:
+    """The operational records the business keeps daily, each with its number of entries on `day`."""
+    counts = dict(
+        LogEntry.objects.filter(operator=operator, day=day)
+        .values("kind")
+        .annotate(n=Count("pk"))
+        .values_list("kind", "n")
+    )
+    return [
+        (kind, LogKind(kind).label, counts.get(kind, 0))
+        for kind in required_logs(operator.category, operator.canteen_kind)
+    ]
 
 
 def open_problems(operators: QuerySet[Operator]) -> dict[int, int]:
@@ -272,6 +312,7 @@ class Row:
     completion: dict[str, Completion] = field(default_factory=dict)
     found: int = 0
     fixed: int = 0
+    logs: Completion = field(default_factory=lambda: Completion(0, 0))
     operator: Operator | None = None
 
     def add(self, kind: str, value: Completion) -> None:
@@ -339,6 +380,8 @@ def oversight(
         row.fixed += fixed.get(operator.pk, 0)
         for kind, value in standing.completion.items():
             row.add(kind, value)
+        for value in standing.logs.values():
+            row.logs = Completion(row.logs.due + value.due, row.logs.done + value.done)
     return sorted(rows.values(), key=lambda r: r.key)
 
 
@@ -349,6 +392,7 @@ def total_of(rows: list[Row]) -> Row:
             setattr(total, name, getattr(total, name) + getattr(row, name))
         for kind, value in row.completion.items():
             total.add(kind, value)
+        total.logs = Completion(total.logs.due + row.logs.due, total.logs.done + row.logs.done)
     return total
 
 

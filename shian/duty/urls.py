@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import card, daily, lists, monthly, oversight, records, staffing, weekly
+from .views import card, daily, lists, logs, monthly, oversight, records, staffing, weekly
 
 urlpatterns = [
     path("duty/", card.duty_card, name="duty-card"),
@@ -14,6 +14,8 @@ urlpatterns = [
     path("duty/<int:pk>/staffing/", staffing.staffing_view, name="duty-staffing"),
     path("duty/<int:pk>/staffing/<int:appointment>/end/", staffing.staffing_end, name="duty-staffing-end"),
     path("duty/<int:pk>/records/", records.records_view, name="duty-records"),
+    path("duty/<int:pk>/logs/", logs.logs_view, name="duty-logs"),
+    path("duty/<int:pk>/logs/<slug:kind>/", logs.log_view, name="duty-log"),
     path("duty/<int:pk>/daily/", daily.daily_open, name="duty-daily-open"),
     path("duty/<int:pk>/weekly/", weekly.weekly_open, name="duty-weekly-open"),
     path("duty/<int:pk>/monthly/<str:month>/", monthly.monthly_edit, name="duty-monthly-edit"),

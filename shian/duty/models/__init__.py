@@ -1,11 +1,20 @@
 from .lists import RiskControlList, RiskPoint
-from .records import DailyCheck, DailyCheckLine, MeetingPriority, MonthlyMeeting, WeeklyProblem, WeeklyReview
+from .records import (
+    DailyCheck,
+    DailyCheckLine,
+    LogEntry,
+    MeetingPriority,
+    MonthlyMeeting,
+    WeeklyProblem,
+    WeeklyReview,
+)
 from .staffing import Appointment
 
 __all__ = [
     "Appointment",
     "DailyCheck",
     "DailyCheckLine",
+    "LogEntry",
     "MeetingPriority",
     "MonthlyMeeting",
     "RiskControlList",

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shian.core.models import Scope, ScopedManager, ScopedQuerySet
 
-from ..choices import Assessment, ProblemStatus
+from ..choices import Assessment, LogKind, ProblemStatus
 
 
 class SignedQuerySet(ScopedQuerySet):
@@ -239,3 +239,39 @@ class MeetingPriority(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class LogEntry(models.Model):
+    """One entry of a daily operational record (台账): a worker's morning health check, a retained food sample,
+    a disinfection run, an accompanied meal, waste or used oil handed over, an additive used, a published menu.
+    Written from the web or pushed by a device (morning-check kiosk, sample or disinfection cabinet)."""
+
+    operator = models.ForeignKey(
+        "registry.Operator", verbose_name=_("food business"), on_delete=models.CASCADE, related_name="log_entries"
+    )
+    kind = models.CharField(_("record"), max_length=20, choices=LogKind.choices)
+    day = models.DateField(_("date"))
+    at = models.DateTimeField(_("time"))
+    data = models.JSONField(_("entry"), default=dict)
+    staff = models.ForeignKey(
+        "registry.Staff", verbose_name=_("worker"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    findings = models.JSONField(_("findings"), default=list, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    source = models.CharField(_("source"), max_length=8, default="web")
+    device = models.CharField(_("device"), max_length=64, blank=True)
+
+    scope = Scope(region="operator__region", operator="operator")
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("operational record entry")
+        verbose_name_plural = _("operational record entries")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["operator", "day", "kind"], name="duty_log_operator_day_idx")]
+        constraints = [models.CheckConstraint(condition=models.Q(kind__in=LogKind.values), name="duty_log_kind_valid")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.day}"

@@ -47,7 +47,7 @@ def _require_signer(user, operator: Operator, kind: str) -> str:
     return role
 
 
-def _members(operator_id: int, roles) -> list[User]:
+def managers_of(operator_id: int, roles) -> list[User]:
     return list(
         User.objects.filter(
             operator_memberships__operator=operator_id, operator_memberships__role__in=roles, is_active=True
@@ -161,7 +161,7 @@ def daily_check_sign(*, check: DailyCheck, by) -> DailyCheck:
     ledger_append(kind="duty.daily", payload=_daily_payload(check, lines, photos), obj=check, actor=by)
     if check.problems:
         notify(
-            recipients=[u for u in _members(check.operator_id, [DutyRole.DIRECTOR, DutyRole.PRINCIPAL]) if u != by],
+            recipients=[u for u in managers_of(check.operator_id, [DutyRole.DIRECTOR, DutyRole.PRINCIPAL]) if u != by],
             kind="duty.daily.problems",
             title=_("%(operator)s: %(n)d problem(s) in today's check")
             % {"operator": check.operator, "n": check.problems},
@@ -350,7 +350,7 @@ def weekly_review_sign(*, review: WeeklyReview, by) -> WeeklyReview:
     ledger_append(kind="duty.weekly", payload=_weekly_payload(review, problems), obj=review, actor=by)
     if review.assessment == Assessment.SERIOUS:
         notify(
-            recipients=_members(review.operator_id, [DutyRole.PRINCIPAL]),
+            recipients=managers_of(review.operator_id, [DutyRole.PRINCIPAL]),
             kind="duty.weekly.serious",
             title=_("%(operator)s: the weekly review found serious hazards") % {"operator": review.operator},
             link=reverse("duty-weekly-detail", args=[review.pk]),
