@@ -323,6 +323,8 @@ SHIAN_DUTY = {
     "FEVER_FROM": env("DUTY_FEVER_FROM", "37.3"),
     "SAMPLE_GRAMS": env_int("DUTY_SAMPLE_GRAMS", 125),
     "SAMPLE_HOURS": env_int("DUTY_SAMPLE_HOURS", 48),
+    # A self-inspection against the sector's checklist is due this often (months) [R: "periodic"; a product choice].
+    "SELF_INSPECTION_MONTHS": env_int("DUTY_SELF_INSPECTION_MONTHS", 3),
 }
 
 # Evidence (五定) limits; see docs/deploy.md.

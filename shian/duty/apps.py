@@ -10,6 +10,7 @@ _READERS = [
     "duty.view_weeklyreview",
     "duty.view_monthlymeeting",
     "duty.view_logentry",
+    "duty.view_selfinspection",
 ]
 _BUSINESS = [
     *_READERS,
@@ -17,6 +18,7 @@ _BUSINESS = [
     "duty.add_weeklyreview",
     "duty.add_monthlymeeting",
     "duty.add_logentry",
+    "duty.add_selfinspection",
 ]
 _MANAGERS = [*_BUSINESS, "duty.change_riskcontrollist", "duty.add_appointment", "duty.change_appointment"]
 
@@ -53,6 +55,9 @@ class DutyConfig(AppConfig):
         "duty.monthly.record": _("Recorded a monthly meeting"),
         "duty.monthly.sign": _("Signed the minutes of a monthly meeting"),
         "duty.log.record": _("Recorded an operational record entry"),
+        "duty.self.start": _("Started a self-inspection"),
+        "duty.self.answer": _("Answered a self-inspection item"),
+        "duty.self.finish": _("Finished a self-inspection"),
     }
     role_permissions = {
         Role.ADMIN: _READERS,

@@ -139,3 +139,20 @@ def entry_form_class(kind: str, operator) -> type[forms.Form]:
         field.required, field.label = False, spec.label
         built[spec.name] = field
     return type(f"{kind.title()}Form", (forms.Form,), built)
+
+
+class SelfRectificationForm(forms.Form):
+    answers = forms.ModelMultipleChoiceField(
+        label=_("Items to fix"), queryset=None, widget=forms.CheckboxSelectMultiple
+    )
+    requirement = forms.CharField(
+        label=_("What must be fixed"), widget=forms.Textarea(attrs={"class": "form-control", "rows": 2})
+    )
+    deadline = forms.DateField(
+        label=_("Deadline"), widget=forms.DateInput(attrs={"type": "date", "class": "form-control"})
+    )
+
+    def __init__(self, *args, answers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["answers"].queryset = answers[0].self_inspection.answers.filter(pk__in=[a.pk for a in answers])
+        self.fields["answers"].label_from_instance = lambda a: f"{a.item.code} {a.item.text[:40]} — {a.note}"

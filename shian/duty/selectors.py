@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import Count, Max, Min, Q, QuerySet
+from django.utils import timezone
 
 from shian.core.workdays import CalendarYearUnknown, WorkingCalendar
 from shian.registry.models import Operator
@@ -20,6 +21,7 @@ from .models import (
     LogEntry,
     MonthlyMeeting,
     RiskControlList,
+    SelfInspection,
     WeeklyProblem,
     WeeklyReview,
 )
@@ -243,6 +245,8 @@ class Today:
     staffing: Staffing
     open_problems: int
     logs_today: list[tuple[str, str, int]]
+    last_self_inspection: SelfInspection | None
+    self_inspection_due: bool
 
 
 def duty_today(operator: Operator, *, today: datetime.date) -> Today:
@@ -261,7 +265,23 @@ def duty_today(operator: Operator, *, today: datetime.date) -> Today:
         staffing=staffing_of(operator),
         open_problems=open_problems(Operator.objects.filter(pk=operator.pk)).get(operator.pk, 0),
         logs_today=logs_of_day(operator, today),
+        **self_inspection_state(operator, today),
     )
+
+
+def self_inspection_state(operator: Operator, today: datetime.date) -> dict:
+    """The business's last finished self-inspection, and whether the next is due (none within the configured
+    number of months)."""
+    last = SelfInspection.objects.finished().filter(operator=operator).order_by("-finished_at").first()
+    months = settings.SHIAN_DUTY["SELF_INSPECTION_MONTHS"]
+    due = last is None or months_between(timezone.localdate(last.finished_at), today) >= months
+    return {"last_self_inspection": last, "self_inspection_due": due}
+
+
+def months_between(earlier: datetime.date, later: datetime.date) -> int:
+    """Whole months from `earlier` to `later` (2026-01-31 → 2026-02-28 is 0, → 2026-03-01 is 1)."""
+    months = (later.year - earlier.year) * 12 + later.month - earlier.month
+    return months - (later.day < earlier.day)
 
 
 def logs_of_day(operator: Operator, day: datetime.date) -> list[tuple[str, str, int]]:
@@ -312,6 +332,7 @@ class Row:
     completion: dict[str, Completion] = field(default_factory=dict)
     found: int = 0
     fixed: int = 0
+    self_inspections: int = 0
     logs: Completion = field(default_factory=lambda: Completion(0, 0))
     operator: Operator | None = None
 
@@ -364,6 +385,13 @@ def oversight(
     table = standings(operators, first=first, last=last, today=today)
     gaps = staffing_gaps(operators)
     found, fixed = problems_found_fixed(operators, first, last)
+    selfchecks = dict(
+        SelfInspection.objects.finished()
+        .filter(operator__in=operators, finished_at__date__range=(first, last))
+        .values("operator_id")
+        .annotate(n=Count("pk"))
+        .values_list("operator_id", "n")
+    )
     rows: dict[str, Row] = {}
     for operator in operators:
         key = operator.region_id if by_region else str(operator.pk)
@@ -378,6 +406,7 @@ def oversight(
         row.gaps += operator.pk in gaps
         row.found += found.get(operator.pk, 0)
         row.fixed += fixed.get(operator.pk, 0)
+        row.self_inspections += selfchecks.get(operator.pk, 0)
         for kind, value in standing.completion.items():
             row.add(kind, value)
         for value in standing.logs.values():
@@ -388,7 +417,7 @@ def oversight(
 def total_of(rows: list[Row]) -> Row:
     total = Row(label="", key="")
     for row in rows:
-        for name in ("businesses", "recording", "stopped", "gaps", "found", "fixed"):
+        for name in ("businesses", "recording", "stopped", "gaps", "found", "fixed", "self_inspections"):
             setattr(total, name, getattr(total, name) + getattr(row, name))
         for kind, value in row.completion.items():
             total.add(kind, value)

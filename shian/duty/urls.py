@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import card, daily, lists, logs, monthly, oversight, records, staffing, weekly
+from .views import card, daily, lists, logs, monthly, oversight, records, selfcheck, staffing, weekly
 
 urlpatterns = [
     path("duty/", card.duty_card, name="duty-card"),
@@ -15,6 +15,11 @@ urlpatterns = [
     path("duty/<int:pk>/staffing/<int:appointment>/end/", staffing.staffing_end, name="duty-staffing-end"),
     path("duty/<int:pk>/records/", records.records_view, name="duty-records"),
     path("duty/<int:pk>/logs/", logs.logs_view, name="duty-logs"),
+    path("duty/<int:pk>/self/", selfcheck.self_list, name="duty-self-list"),
+    path("duty/<int:pk>/self/start/", selfcheck.self_start, name="duty-self-start"),
+    path("duty/self/<int:pk>/", selfcheck.self_detail, name="duty-self-detail"),
+    path("duty/self/<int:pk>/answers/<int:answer>/", selfcheck.self_answer, name="duty-self-answer"),
+    path("duty/self/<int:pk>/finish/", selfcheck.self_finish, name="duty-self-finish"),
     path("duty/<int:pk>/logs/<slug:kind>/", logs.log_view, name="duty-log"),
     path("duty/<int:pk>/daily/", daily.daily_open, name="duty-daily-open"),
     path("duty/<int:pk>/weekly/", weekly.weekly_open, name="duty-weekly-open"),

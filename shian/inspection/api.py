@@ -111,6 +111,7 @@ class RectificationSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "inspection",
+            "self_inspection",
             "operator",
             "kind",
             "status",

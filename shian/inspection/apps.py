@@ -45,6 +45,7 @@ class InspectionConfig(AppConfig):
         "inspection.finish": _("Finished an inspection"),
         "inspection.publish": _("Published an inspection result"),
         "rectification.issue": _("Ordered a fix"),
+        "rectification.self_open": _("Opened a rectification for a self-inspection"),
         "rectification.submit": _("Reported a fix"),
         "rectification.verify": _("Verified a fix"),
         "plan.create": _("Drew up an inspection plan"),

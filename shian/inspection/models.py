@@ -370,10 +370,24 @@ class RectificationQuerySet(ScopedQuerySet):
 
 class Rectification(models.Model):
     """An order to fix what an inspection found (整改, Order 49 art. 33 [V]): fixed on the spot with evidence,
-    or by a deadline in working days, the business submitting 五定 evidence and the inspector verifying."""
+    or by a deadline in working days, the business submitting 五定 evidence and the inspector verifying. A business
+    may open one itself for a problem its self-inspection found: the same loop, the county's inspectors verifying."""
 
     inspection = models.ForeignKey(
-        Inspection, verbose_name=_("inspection"), on_delete=models.PROTECT, related_name="rectifications"
+        Inspection,
+        verbose_name=_("inspection"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="rectifications",
+    )
+    self_inspection = models.ForeignKey(
+        "duty.SelfInspection",
+        verbose_name=_("self-inspection"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="rectifications",
     )
     operator = models.ForeignKey(
         "registry.Operator", verbose_name=_("food business"), on_delete=models.PROTECT, related_name="rectifications"
@@ -416,7 +430,12 @@ class Rectification(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(kind=RectificationKind.DEADLINE) | models.Q(deadline__isnull=False),
                 name="inspection_rect_deadline_has_date",
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(inspection__isnull=False, self_inspection__isnull=True)
+                | models.Q(inspection__isnull=True, self_inspection__isnull=False),
+                name="inspection_rect_one_origin",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -122,7 +122,9 @@ def measures(*, user, region: str | None, year: int, today: datetime.date) -> di
         .count()
     )
     results = dict(this_year.values_list("result").annotate(n=Count("id")).order_by())
-    deadline_orders = orders.filter(kind="deadline", issued_at__gte=start, issued_at__lt=end)
+    deadline_orders = orders.filter(  # the bureau's own orders, not those businesses open for their self-inspections
+        kind="deadline", inspection__isnull=False, issued_at__gte=start, issued_at__lt=end
+    )
     issued = deadline_orders.count()
     closed = deadline_orders.filter(status=RectificationStatus.CLOSED)
     on_time = closed.filter(closed_at__date__lte=F("deadline"))

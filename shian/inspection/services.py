@@ -506,6 +506,45 @@ def rectification_issue(
     return order
 
 
+@transaction.atomic
+def rectification_self_open(
+    *, self_inspection, by: User, answers: list, requirement: str, deadline: datetime.date
+) -> Rectification:
+    """A business orders itself to fix what its self-inspection found: the same loop as an inspector's order (it
+    reports the fix with evidence, the county's inspectors verify it), a deadline it sets itself."""
+    errors = {}
+    if not by.operator_memberships.filter(operator=self_inspection.operator_id).exists():
+        raise ValidationError(_("Only the business's managers open its own rectification."))
+    if not self_inspection.is_finished:
+        errors["answers"] = [_("Finish the self-inspection first.")]
+    failed = {a.pk: a for a in self_inspection.answers.filter(outcome=Outcome.NO).select_related("item")}
+    if not answers or any(a.pk not in failed for a in answers):
+        errors.setdefault("answers", []).append(_("Choose the failed items to fix."))
+    if not (requirement or "").strip():
+        errors["requirement"] = [_("Say what must be fixed.")]
+    if deadline is None or deadline < timezone.localdate():
+        errors["deadline"] = [_("The deadline is today or later.")]
+    if errors:
+        raise ValidationError(errors)
+    chosen = [failed[a.pk] for a in answers]
+    items = "\n".join(f"{a.item.code} {a.item.text}" + (f"：{a.note}" if a.note else "") for a in chosen)
+    text = f"{requirement.strip()}\n{items}"
+    order = Rectification.objects.create(
+        self_inspection=self_inspection,
+        operator=self_inspection.operator,
+        kind=RectificationKind.DEADLINE,
+        requirement=text,
+        deadline=deadline,
+        issued_at=timezone.now(),
+        issued_by=by,
+        status=RectificationStatus.OPEN,
+    )
+    _step(order, RectificationStatus.OPEN, by, requirement.strip())
+    audit_record(actor=by, action="rectification.self_open", obj=order)
+    ledger_append(kind="rectification.issue", obj=order, actor=by, payload=_order_payload(order))
+    return order
+
+
 def _attach(evidence, order: Rectification) -> None:
     for item in evidence:
         item.subject = order
@@ -515,6 +554,7 @@ def _attach(evidence, order: Rectification) -> None:
 def _order_payload(order: Rectification) -> dict:
     return {
         "inspection": order.inspection_id,
+        "self_inspection": order.self_inspection_id,
         "operator": order.operator_id,
         "kind": order.kind,
         "status": order.status,

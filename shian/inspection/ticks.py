@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from shian.core.choices import Role
 from shian.core.models import User
 from shian.core.services.notifications import notify
+from shian.core.services.recipients import bureau_of
 from shian.core.ticks import tick_handler
 
 from .choices import RectificationKind, RectificationStatus
@@ -47,12 +48,16 @@ def remind_rectification_due() -> int:
 
 @tick_handler("inspection.rectification_overdue")
 def escalate_rectification_overdue() -> int:
-    """Tell the inspector who issued an overdue order and the heads of their agency, once per order."""
+    """Tell the inspector who issued an overdue order and the heads of their agency, once per order; for an order a
+    business opened for its self-inspection, the business's user who opened it and the county's bureau."""
     today = timezone.localdate()
     sent = 0
     for order in Rectification.objects.overdue(today).select_related("operator", "issued_by"):
+        officials = (
+            _heads_of([order.issued_by.agency_id]) if order.inspection_id else bureau_of(order.operator.region_id)
+        )
         notify(
-            recipients=[order.issued_by, *_heads_of([order.issued_by.agency_id])],
+            recipients=[order.issued_by, *officials],
             kind="rectification.overdue",
             title=_("Rectification overdue since %(date)s: %(operator)s")
             % {"date": order.deadline.isoformat(), "operator": order.operator},

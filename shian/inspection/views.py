@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -312,6 +312,8 @@ def rectification_verify_view(request, pk):
 @permission_required("inspection.view_rectification", raise_exception=True)
 def rectification_notice_pdf(request, pk):
     order = _order(request, pk)
+    if order.inspection_id is None:
+        raise Http404  # a business's own order for its self-inspection has no notice
     return _pdf(rectification_order_pdf(order), f"rectification-{order.pk}.pdf")
 
 

@@ -8,6 +8,7 @@ from .records import (
     WeeklyProblem,
     WeeklyReview,
 )
+from .selfcheck import SelfInspection, SelfInspectionAnswer
 from .staffing import Appointment
 
 __all__ = [
@@ -19,6 +20,8 @@ __all__ = [
     "MonthlyMeeting",
     "RiskControlList",
     "RiskPoint",
+    "SelfInspection",
+    "SelfInspectionAnswer",
     "WeeklyProblem",
     "WeeklyReview",
 ]
