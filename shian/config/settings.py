@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "shian.sampling",
     "shian.trace",
     "shian.duty",
+    "shian.training",
 ]
 
 MIDDLEWARE = [
@@ -325,6 +326,19 @@ SHIAN_DUTY = {
     "SAMPLE_HOURS": env_int("DUTY_SAMPLE_HOURS", 48),
     # A self-inspection against the sector's checklist is due this often (months) [R: "periodic"; a product choice].
     "SELF_INSPECTION_MONTHS": env_int("DUTY_SELF_INSPECTION_MONTHS", 3),
+    # Director performance evaluation: the weight of each component (a product choice [R]; Nantong scores its
+    # directors, its weights are not published). A component that cannot be measured shares its weight.
+    "PERFORMANCE_WEIGHTS": {"duty": 40, "inspection": 20, "sampling": 15, "rectification": 15, "training": 10},
+}
+
+# Training and tests of businesses' food-safety directors and officers (SAMR Order 60, regulations.md §3).
+SHIAN_TRAINING = {
+    # Questions drawn for one exam, mixing the bank's topics.
+    "QUESTIONS": env_int("TRAINING_QUESTIONS", 20),
+    # The score out of 100 that passes [R: a product choice; no national pass mark was found].
+    "PASS_MARK": env_int("TRAINING_PASS_MARK", 80),
+    # A bureau's spot test is due this many calendar days after it is assigned (a product choice).
+    "SPOT_TEST_DAYS": env_int("TRAINING_SPOT_TEST_DAYS", 3),
 }
 
 # Evidence (五定) limits; see docs/deploy.md.

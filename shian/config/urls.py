@@ -30,6 +30,7 @@ urlpatterns = [
     path("", include("shian.sampling.urls")),
     path("", include("shian.trace.urls")),
     path("", include("shian.duty.urls")),
+    path("", include("shian.training.urls")),
     path("p/", include("shian.registry.views.public")),
     path("accounts/login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),

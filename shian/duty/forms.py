@@ -6,8 +6,9 @@ from django.utils.translation import gettext_lazy as _
 from shian.registry.forms import ServiceModelForm
 from shian.registry.models import Staff
 
-from .choices import DutyRole, ProblemStatus
+from .choices import Assessment, DutyRole, ProblemStatus
 from .models import MonthlyMeeting, RiskControlList, RiskPoint, WeeklyProblem, WeeklyReview
+from .services.records import MEETING_FIELDS
 
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 PRIORITY_ROWS = 5
@@ -57,6 +58,10 @@ class ReviewForm(ServiceModelForm):
         fields = ["recipient", "copy_to", "analysis", "assessment"]
         widgets = {"analysis": forms.Textarea(attrs={"rows": 3}), "assessment": forms.RadioSelect}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assessment"].choices = Assessment.choices  # chosen before signing; no empty choice offered
+
 
 class RectificationLineForm(ServiceModelForm):
     """A problem's rectification line: measure, owner, deadline, state."""
@@ -64,7 +69,12 @@ class RectificationLineForm(ServiceModelForm):
     class Meta:
         model = WeeklyProblem
         fields = ["measure", "owner", "deadline", "status"]
-        widgets = {"deadline": _DATE, "status": forms.Select(choices=ProblemStatus.choices)}
+        widgets = {
+            "measure": forms.TextInput(attrs={"placeholder": _("Rectification measure")}),
+            "owner": forms.TextInput(attrs={"placeholder": _("Responsible")}),
+            "deadline": _DATE,
+            "status": forms.Select(choices=ProblemStatus.choices),
+        }
 
 
 class ProblemForm(RectificationLineForm):
@@ -72,22 +82,16 @@ class ProblemForm(RectificationLineForm):
 
     class Meta(RectificationLineForm.Meta):
         fields = ["description", *RectificationLineForm.Meta.fields]
+        widgets = {
+            **RectificationLineForm.Meta.widgets,
+            "description": forms.TextInput(attrs={"placeholder": _("Problem found in this week's investigation")}),
+        }
 
 
 class MeetingForm(ServiceModelForm):
     class Meta:
         model = MonthlyMeeting
-        fields = [
-            "held_at",
-            "place",
-            "chair",
-            "attendees",
-            "director_report",
-            "hazards",
-            "open_issues",
-            "decisions",
-            "recorder",
-        ]
+        fields = list(MEETING_FIELDS)
         widgets = {
             "held_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
             "director_report": forms.Textarea(attrs={"rows": 4}),

@@ -11,14 +11,14 @@ from django.utils.translation import gettext as _
 
 from shian.core.models import User
 from shian.core.services.notifications import notify
-from shian.core.services.recipients import bureau_of
+from shian.core.services.recipients import bureau_of, staff_of
 from shian.core.ticks import tick_handler
 from shian.registry.models import Operator
 
-from .choices import DutyKind, ListStatus
+from .choices import DutyKind, DutyRole, ListStatus
 from .models import DailyCheck, MonthlyMeeting, WeeklyReview
 from .rules import SIGNERS, period_end, period_start, recent_misses
-from .selectors import operating_days, standings
+from .selectors import operating_days, staffing_gaps, standings
 
 
 def _after_cut_off() -> bool:
@@ -132,6 +132,30 @@ def escalate_repeated_misses() -> int:
                 % {"operator": operator.name, "n": missed, "days": window},
                 link=reverse("duty-records", args=[operator.pk]),
                 dedupe_key=f"duty.repeated_misses:{operator.pk}:{week.isoformat()}",
+            )
+            sent += 1
+    return sent
+
+
+@tick_handler("duty.staffing_gaps")
+def remind_staffing_gaps() -> int:
+    """Every Monday, tell the managers of each business what Order 60 appointment it still lacks (the county sees
+    the same on its duty records page)."""
+    today = timezone.localdate()
+    if today.weekday() != 0:
+        return 0
+    gaps = staffing_gaps(Operator.objects.filter(status="operating", memberships__isnull=False).distinct())
+    sent = 0
+    for pk, missing in gaps.items():
+        recipients = staff_of(pk)
+        if recipients:
+            notify(
+                recipients=recipients,
+                kind="duty.staffing_gaps",
+                title=_("Appoint your business's %(roles)s (SAMR Order 60)")
+                % {"roles": "、".join(str(DutyRole(role).label) for role in missing)},
+                link=reverse("duty-staffing", args=[pk]),
+                dedupe_key=f"duty.staffing_gaps:{pk}:{today.isoformat()}",
             )
             sent += 1
     return sent

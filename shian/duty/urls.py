@@ -1,10 +1,24 @@
 from django.urls import path
 
-from .views import card, daily, lists, logs, monthly, oversight, records, selfcheck, staffing, weekly
+from .views import (
+    card,
+    codes,
+    daily,
+    lists,
+    logs,
+    monthly,
+    oversight,
+    performance,
+    records,
+    selfcheck,
+    staffing,
+    weekly,
+)
 
 urlpatterns = [
     path("duty/", card.duty_card, name="duty-card"),
     path("duty/oversight/", oversight.oversight_view, name="duty-oversight"),
+    path("duty/performance/", performance.performance_view, name="duty-performance"),
     path("duty/<int:pk>/", card.operator_card, name="duty-operator-card"),
     path("duty/<int:pk>/list/", lists.control_list_view, name="duty-list"),
     path("duty/<int:pk>/list/<slug:action>/", lists.control_list_action, name="duty-list-action"),
@@ -14,6 +28,10 @@ urlpatterns = [
     path("duty/<int:pk>/staffing/", staffing.staffing_view, name="duty-staffing"),
     path("duty/<int:pk>/staffing/<int:appointment>/end/", staffing.staffing_end, name="duty-staffing-end"),
     path("duty/<int:pk>/records/", records.records_view, name="duty-records"),
+    path("duty/<int:pk>/staff-codes/", codes.staff_codes, name="duty-staff-codes"),
+    path("duty/<int:pk>/map/", codes.safety_map_view, name="duty-safety-map"),
+    path("p/staff/<str:public_id>/", codes.staff_public, name="public-staff"),
+    path("p/staff/<str:public_id>/qr.svg", codes.staff_qr, name="public-staff-qr"),
     path("duty/<int:pk>/logs/", logs.logs_view, name="duty-logs"),
     path("duty/<int:pk>/self/", selfcheck.self_list, name="duty-self-list"),
     path("duty/<int:pk>/self/start/", selfcheck.self_start, name="duty-self-start"),

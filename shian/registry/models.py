@@ -271,7 +271,8 @@ class Filing(models.Model):
 
 class Staff(models.Model):
     """A person working at an operator, with the health certificate the law requires of food handlers
-    (FSL art. 45). The ID number is stored whole and shown masked to those without the right to see it."""
+    (FSL art. 45). The ID number is stored whole and shown masked to those without the right to see it. The public
+    id is the worker's QR code (一码): it shows only public-safe facts."""
 
     operator = models.ForeignKey(
         Operator, verbose_name=_("food business"), on_delete=models.CASCADE, related_name="staff"
@@ -294,6 +295,7 @@ class Staff(models.Model):
         related_name="+",
     )
     active = models.BooleanField(_("still working here"), default=True)
+    public_id = models.CharField(_("public id"), max_length=32, default=new_public_id, editable=False)
 
     scope = Scope(region="operator__region", operator="operator")
     objects = ScopedManager()
@@ -303,6 +305,7 @@ class Staff(models.Model):
         verbose_name_plural = _("staff")
         ordering = ["operator_id", "role", "name"]
         permissions = [("view_full_id_number", _("Can see staff ID numbers unmasked"))]
+        constraints = [models.UniqueConstraint(fields=["public_id"], name="registry_staff_public_id_unique")]
 
     def __str__(self) -> str:
         return self.name

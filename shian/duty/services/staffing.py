@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from shian.core.services.audit import audit_record, snapshot
 from shian.registry.models import Operator, Staff
+from shian.training.selectors import failed_spot_test
 
 from ..bans import ban_of
 from ..choices import DutyRole
@@ -18,7 +19,7 @@ from ..rules import appointment_refusals
 def appointment_check(*, staff: Staff, role: str, on: datetime.date) -> list[str]:
     """Why `staff` may not be appointed to `role` on day `on` (empty: they may)."""
     return appointment_refusals(
-        role=role, banned=ban_of(staff.id_number, on), failed_spot_test=False, active=staff.active
+        role=role, banned=ban_of(staff.id_number, on), failed_spot_test=failed_spot_test(staff), active=staff.active
     )
 
 

@@ -440,3 +440,28 @@ def test_every_write_is_audited(in_force, restaurant, officer, director):
     } <= actions
     assert WeeklyReview.objects.count() == 0
     assert RiskControlList.objects.filter(operator=restaurant, status=ListStatus.IN_FORCE).count() == 1
+
+
+def test_a_person_who_failed_the_bureaus_spot_test_cannot_be_appointed(restaurant, director):
+    from shian.training.models import Exam
+
+    person = staff(restaurant, "赵六", "110105194912310021")
+    Exam.objects.create(
+        operator=restaurant,
+        user=director,
+        staff=person,
+        audience="officer",
+        kind="spot",
+        due_on=today(),
+        questions=[],
+        seed=1,
+        answers={},
+        pass_mark=80,
+        started_at=timezone.now(),
+        submitted_at=timezone.now(),
+        score=40,
+        passed=False,
+    )
+    with pytest.raises(ValidationError):
+        appointment_make(operator=restaurant, staff=person, role=DutyRole.OFFICER, appointed_on=today(), by=director)
+    appointment_make(operator=restaurant, staff=person, role=DutyRole.PRINCIPAL, appointed_on=today(), by=director)

@@ -90,3 +90,14 @@ def test_two_misses_are_not_escalated(templates, restaurant, officer, director):
     for ago in (7, 6, 5, 4, 3):
         signed_check(restaurant, officer, today - datetime.timedelta(days=ago), control_list)
     assert ticks.escalate_repeated_misses() == 0
+
+
+def test_businesses_missing_an_appointment_are_told_on_mondays(django_capture_on_commit_callbacks, restaurant, officer):
+    monday = timezone.localdate()
+    assert monday.weekday() == 0
+    with at(monday + datetime.timedelta(days=1), 10):
+        assert ticks.remind_staffing_gaps() == 0
+    with at(monday, 10), django_capture_on_commit_callbacks(execute=True):
+        assert ticks.remind_staffing_gaps() == 1
+        ticks.remind_staffing_gaps()
+    assert Notification.objects.filter(recipient=officer, kind="duty.staffing_gaps").count() == 1

@@ -5,6 +5,8 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -47,8 +49,13 @@ def _editing(request, check: DailyCheck) -> bool:
 
 
 def _upload_url(check: DailyCheck, line) -> str:
-    back = reverse("duty-daily-detail", args=[check.pk]) + f"#line-{line.pk}"
-    return f"{reverse('evidence-upload')}?subject=duty.dailycheckline:{line.pk}&next={back}"
+    """The 五定 upload for a line's photo: its scene pre-filled, back to the line afterwards."""
+    query = {
+        "subject": f"duty.dailycheckline:{line.pk}",
+        "scene": f"{line.point.number} {Truncator(line.point.risk).chars(40)}",
+        "next": reverse("duty-daily-detail", args=[check.pk]) + f"#line-{line.pk}",
+    }
+    return f"{reverse('evidence-upload')}?{urlencode(query)}"
 
 
 @login_required

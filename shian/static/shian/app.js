@@ -5,6 +5,8 @@
  *                           animate for users who ask for reduced motion.
  *   <form data-mark-read="SELECTOR">  after its htmx request succeeds, the items under SELECTOR lose
  *                           their unread highlight.
+ *   <button data-print>     prints the page.
+ *   <select data-navigate>  goes to the chosen option's value (a URL).
  */
 (function () {
   "use strict";
@@ -100,6 +102,19 @@
 
   document.addEventListener("htmx:afterSwap", function (event) {
     initCharts(event.detail.target);
+  });
+
+  document.addEventListener("click", function (event) {
+    if (event.target.closest("[data-print]")) {
+      window.print();
+    }
+  });
+
+  document.addEventListener("change", function (event) {
+    var select = event.target.closest("select[data-navigate]");
+    if (select && select.value) {
+      window.location.href = select.value;
+    }
   });
 
   document.addEventListener("htmx:afterRequest", function (event) {

@@ -1,0 +1,105 @@
+"""一码一卡一图 reads: what a worker's QR code shows the public (health certificate, training, today's morning check,
+Order 60 roles; never an ID number or a phone), and the business's safety status map (each risk point of its list
+in force with its latest state)."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from shian.registry.models import Staff
+from shian.training.models import Exam
+
+from .choices import DutyRole, ListStatus, LogKind, ProblemStatus
+from .models import Appointment, DailyCheckLine, LogEntry, RiskControlList, WeeklyProblem
+
+
+def masked_name(name: str) -> str:
+    """The surname and a star for each other character (王小明 → 王**), as public lists show people."""
+    return name[:1] + "*" * max(len(name) - 1, 1) if name else ""
+
+
+@dataclass
+class StaffStatus:
+    staff: Staff
+    name: str
+    roles: list[str]
+    certificate_valid: bool
+    certificate_expires: datetime.date | None
+    exam: Exam | None
+    morning_check: LogEntry | None
+
+    @property
+    def fit_today(self) -> bool | None:
+        """True when today's morning check passed, False when it sent the worker home, None when not checked."""
+        return None if self.morning_check is None else not self.morning_check.findings
+
+
+def staff_status(staff: Staff, *, today: datetime.date) -> StaffStatus:
+    roles = [
+        DutyRole(role).label
+        for role in Appointment.objects.current(on=today).filter(staff=staff).values_list("role", flat=True)
+    ]
+    return StaffStatus(
+        staff=staff,
+        name=masked_name(staff.name),
+        roles=roles,
+        certificate_valid=not staff.health_certificate_expired(today),
+        certificate_expires=staff.health_certificate_expires_on,
+        exam=Exam.objects.filter(staff=staff, submitted_at__isnull=False).order_by("-submitted_at").first(),
+        morning_check=LogEntry.objects.filter(staff=staff, kind=LogKind.MORNING_CHECK, day=today)
+        .order_by("-at")
+        .first(),
+    )
+
+
+@dataclass
+class PointState:
+    point: object
+    last_day: datetime.date | None
+    last_ok: bool | None
+    open_problems: int
+
+    @property
+    def state(self) -> str:
+        if self.open_problems or self.last_ok is False:
+            return "problem"
+        return "ok" if self.last_ok else "unchecked"
+
+
+STATE_LABELS = {"ok": _("As it should be"), "problem": _("Problem open"), "unchecked": _("Not checked yet")}
+
+
+def safety_map(operator) -> tuple[RiskControlList | None, list[tuple[str, list[PointState]]]]:
+    """The list in force and, stage by stage, each risk point with its latest signed daily answer and the problems
+    still open on it in the latest signed weekly review."""
+    control_list = RiskControlList.objects.filter(operator=operator, status=ListStatus.IN_FORCE).first()
+    if control_list is None:
+        return None, []
+    points = list(control_list.points.all())
+    latest = {}
+    lines = (
+        DailyCheckLine.objects.filter(
+            daily_check__operator=operator,
+            daily_check__signed_at__isnull=False,
+            point__number__in=[p.number for p in points],
+        )
+        .order_by("point__number", "-daily_check__day")
+        .values_list("point__number", "daily_check__day", "ok")
+    )
+    for number, day, ok in lines:
+        latest.setdefault(number, (day, ok))
+    review = WeeklyProblem.objects.filter(review__operator=operator, review__signed_at__isnull=False).order_by(
+        "-review__week"
+    )
+    last_week = review.values_list("review_id", flat=True).first()
+    open_counts: dict[str, int] = {}
+    for number in WeeklyProblem.objects.filter(review_id=last_week, status=ProblemStatus.OPEN).values_list(
+        "point_number", flat=True
+    ):
+        open_counts[number] = open_counts.get(number, 0) + 1
+    stages: dict[str, list[PointState]] = {}
+    for point in points:
+        day, ok = latest.get(point.number, (None, None))
+        stages.setdefault(point.stage, []).append(PointState(point, day, ok, open_counts.get(point.number, 0)))
+    return control_list, list(stages.items())
