@@ -4,7 +4,9 @@ With no variables set you get the embedded set-up: a SQLite file and a media fol
 Production sets at least SHIAN_SECRET_KEY, SHIAN_ALLOWED_HOSTS and SHIAN_DATABASE_URL (docs/deploy.md).
 """
 
+import datetime
 import os
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import dj_database_url
@@ -34,6 +36,26 @@ def env_int(name: str, default: int) -> int:
         return int(value) if value else default
     except ValueError:
         raise ImproperlyConfigured(f"SHIAN_{name} must be a whole number, not {value!r}") from None
+
+
+def env_time(name: str, default: str) -> str:
+    """A local time of day as HH:MM."""
+    value = env(name, default)
+    try:
+        return datetime.time.fromisoformat(value).strftime("%H:%M")
+    except ValueError:
+        raise ImproperlyConfigured(f"SHIAN_{name} must be a time of day such as 17:00, not {value!r}") from None
+
+
+def env_decimal(name: str, default: str) -> str:
+    value = env(name, default)
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        number = None
+    if number is None or not number.is_finite():
+        raise ImproperlyConfigured(f"SHIAN_{name} must be a number, not {value!r}")
+    return value
 
 
 def env_list(name: str) -> list[str]:
@@ -310,7 +332,7 @@ SHIAN_DUTY = {
     # enforcement module keeps the industry-ban register.
     "BAN_REGISTER": env("DUTY_BAN_REGISTER", "shian.duty.bans.no_register"),
     # `shian tick` reminds the officer from this local time when the day's check is not signed (a product choice).
-    "REMIND_AFTER": env("DUTY_REMIND_AFTER", "17:00"),
+    "REMIND_AFTER": env_time("DUTY_REMIND_AFTER", "17:00"),
     # Repeated misses are escalated to the county's regulators: this many missed days within the window.
     "ESCALATE_MISSED_DAYS": env_int("DUTY_ESCALATE_MISSED_DAYS", 3),
     "ESCALATE_WINDOW_DAYS": env_int("DUTY_ESCALATE_WINDOW_DAYS", 7),
@@ -321,14 +343,17 @@ SHIAN_DUTY = {
     # Operational records: which ones each kind of business keeps daily (a TOML file), the temperature from which
     # a worker is sent home (37.3 °C [R]), and what a retained sample must be (125 g for 48 hours [S]).
     "LOG_SECTORS": env("DUTY_LOG_SECTORS", str(PACKAGE_DIR / "duty" / "data" / "logs.toml")),
-    "FEVER_FROM": env("DUTY_FEVER_FROM", "37.3"),
+    "FEVER_FROM": env_decimal("DUTY_FEVER_FROM", "37.3"),
     "SAMPLE_GRAMS": env_int("DUTY_SAMPLE_GRAMS", 125),
     "SAMPLE_HOURS": env_int("DUTY_SAMPLE_HOURS", 48),
     # A self-inspection against the sector's checklist is due this often (months) [R: "periodic"; a product choice].
     "SELF_INSPECTION_MONTHS": env_int("DUTY_SELF_INSPECTION_MONTHS", 3),
     # Director performance evaluation: the weight of each component (a product choice [R]; Nantong scores its
-    # directors, its weights are not published). A component that cannot be measured shares its weight.
+    # directors, its weights are not published). Inspections, samples and rectifications share their weight when
+    # there were none; duties (no list in force) and training (no test taken) then score 0. The points of an
+    # inspection result, 0-100 [R].
     "PERFORMANCE_WEIGHTS": {"duty": 40, "inspection": 20, "sampling": 15, "rectification": 15, "training": 10},
+    "PERFORMANCE_RESULT_POINTS": {"compliant": 100, "basic": 60, "noncompliant": 0},
 }
 
 # Training and tests of businesses' food-safety directors and officers (SAMR Order 60, regulations.md §3).

@@ -126,10 +126,16 @@ class DailyCheckFilterSet(django_filters.FilterSet):
         fields = ["operator", "region", "day_from", "day_to"]
 
 
+class CanReadDailyChecks(permissions.BasePermission):
+    def has_permission(self, request, view):
+        return request.user.has_perm("duty.view_dailycheck")
+
+
 class DailyCheckViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Signed daily checks (每日食品安全检查记录) the caller may see, item by item."""
 
     serializer_class = DailyCheckSerializer
+    permission_classes = [*api_settings.DEFAULT_PERMISSION_CLASSES, CanReadDailyChecks]
     filterset_class = DailyCheckFilterSet
     lookup_value_regex = r"\d+"
     required_scopes = {"GET": "duty:read"}

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class DutyRole(models.TextChoices):
@@ -47,8 +48,8 @@ class Assessment(models.TextChoices):
 
 
 class ProblemStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    FIXED = "fixed", _("Fixed")
+    OPEN = "open", pgettext_lazy("problem", "Open")
+    FIXED = "fixed", pgettext_lazy("problem", "Fixed")
 
 
 class DutyKind(models.TextChoices):

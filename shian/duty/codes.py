@@ -8,15 +8,11 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 from shian.registry.models import Staff
+from shian.registry.rules import mask_name
 from shian.training.models import Exam
 
 from .choices import DutyRole, ListStatus, LogKind, ProblemStatus
-from .models import Appointment, DailyCheckLine, LogEntry, RiskControlList, WeeklyProblem
-
-
-def masked_name(name: str) -> str:
-    """The surname and a star for each other character (王小明 → 王**), as public lists show people."""
-    return name[:1] + "*" * max(len(name) - 1, 1) if name else ""
+from .models import Appointment, DailyCheckLine, LogEntry, RiskControlList, WeeklyProblem, WeeklyReview
 
 
 @dataclass
@@ -42,7 +38,7 @@ def staff_status(staff: Staff, *, today: datetime.date) -> StaffStatus:
     ]
     return StaffStatus(
         staff=staff,
-        name=masked_name(staff.name),
+        name=mask_name(staff.name),
         roles=roles,
         certificate_valid=not staff.health_certificate_expired(today),
         certificate_expires=staff.health_certificate_expires_on,
@@ -89,12 +85,9 @@ def safety_map(operator) -> tuple[RiskControlList | None, list[tuple[str, list[P
     )
     for number, day, ok in lines:
         latest.setdefault(number, (day, ok))
-    review = WeeklyProblem.objects.filter(review__operator=operator, review__signed_at__isnull=False).order_by(
-        "-review__week"
-    )
-    last_week = review.values_list("review_id", flat=True).first()
+    last_week = WeeklyReview.objects.signed().filter(operator=operator).order_by("-week").values("pk")[:1]
     open_counts: dict[str, int] = {}
-    for number in WeeklyProblem.objects.filter(review_id=last_week, status=ProblemStatus.OPEN).values_list(
+    for number in WeeklyProblem.objects.filter(review__in=last_week, status=ProblemStatus.OPEN).values_list(
         "point_number", flat=True
     ):
         open_counts[number] = open_counts.get(number, 0) + 1

@@ -18,7 +18,7 @@ from shian.training.models import Exam
 
 from .choices import DutyRole
 from .models import Appointment
-from .rules import RESULT_POINTS, performance_score
+from .rules import performance_score
 from .selectors import standings
 
 COMPONENTS = ("duty", "inspection", "sampling", "rectification", "training")
@@ -61,13 +61,14 @@ def evaluations(
     )
     ids = {a.operator_id for a in appointments}
     table = standings(Operator.objects.filter(pk__in=ids), first=first, last=last, today=today)
+    points = settings.SHIAN_DUTY["PERFORMANCE_RESULT_POINTS"]
     results = defaultdict(list)
     for pk, result in (
         Inspection.objects.finished()
         .filter(operator__in=ids, finished_at__date__range=(first, last))
         .values_list("operator_id", "result")
     ):
-        results[pk].append(RESULT_POINTS.get(result, 0))
+        results[pk].append(points.get(result, 0))
     samples = defaultdict(list)
     for pk, status in Sample.objects.filter(
         operator__in=ids, status__in=[SampleStatus.PASSED, SampleStatus.FAILED], sampled_at__date__range=(first, last)

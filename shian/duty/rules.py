@@ -197,10 +197,6 @@ def retained_sample_findings(*, grams: int, hours: int, min_grams: int, min_hour
     return findings
 
 
-# The points of an inspection result in the director's evaluation (a product choice [R]).
-RESULT_POINTS = {"compliant": 100, "basic": 60, "noncompliant": 0}
-
-
 def performance_score(components: dict[str, float | None], weights: dict[str, float]) -> float | None:
     """A director's evaluation (履职评价, Nantong's practice [S]): the weighted mean of the components that could be
     measured (each 0–100), the weights of the missing ones shared among the others; None when nothing is measured."""

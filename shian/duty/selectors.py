@@ -21,6 +21,7 @@ from .models import (
     LogEntry,
     MonthlyMeeting,
     RiskControlList,
+    RiskPoint,
     SelfInspection,
     WeeklyProblem,
     WeeklyReview,
@@ -368,12 +369,14 @@ def problems_found_fixed(operators: QuerySet[Operator], first: datetime.date, la
     return found, fixed
 
 
-def stopped_recording(standing: Standing, *, today: datetime.date) -> bool:
-    """A business whose list is in force but that has kept no daily record for the configured number of days."""
+def stopped_recording(standing: Standing) -> bool:
+    """A business whose list is in force but that kept no daily record on its last N due days (working days for a
+    school canteen, so a holiday does not count), N from the configuration."""
     if standing.plan is None:
         return False
-    last = standing.last_daily or standing.plan.since - datetime.timedelta(days=1)
-    return (today - last).days > settings.SHIAN_DUTY["STOPPED_AFTER_DAYS"]
+    missed = standing.missed.get(DutyKind.DAILY, [])
+    since_last = [day for day in missed if standing.last_daily is None or day > standing.last_daily]
+    return len(since_last) >= settings.SHIAN_DUTY["STOPPED_AFTER_DAYS"]
 
 
 def oversight(
@@ -402,7 +405,7 @@ def oversight(
         standing = table[operator.pk]
         row.businesses += 1
         row.recording += standing.plan is not None
-        row.stopped += stopped_recording(standing, today=today)
+        row.stopped += stopped_recording(standing)
         row.gaps += operator.pk in gaps
         row.found += found.get(operator.pk, 0)
         row.fixed += fixed.get(operator.pk, 0)
@@ -476,3 +479,13 @@ def year_summary(operator: Operator, *, year: int, today: datetime.date) -> tupl
         months.append(summary)
     whole = period_summary(operator, first=datetime.date(year, 1, 1), last=datetime.date(year, 12, 31), today=today)
     return whole, months
+
+
+def points_checked(operator: Operator, frequency: str) -> list:
+    """The risk points of the business's list in force checked at `frequency` (the weekly review and the monthly
+    meeting go through the weekly and monthly ones)."""
+    return list(
+        RiskPoint.objects.filter(
+            control_list__operator=operator, control_list__status=ListStatus.IN_FORCE, frequency=frequency
+        ).order_by("order")
+    )

@@ -17,8 +17,8 @@ from shian.registry.models import Operator
 
 from .choices import DutyKind, DutyRole, ListStatus
 from .models import DailyCheck, MonthlyMeeting, WeeklyReview
-from .rules import SIGNERS, period_end, period_start, recent_misses
-from .selectors import operating_days, staffing_gaps, standings
+from .rules import SIGNERS, due_periods, period_end, period_start, recent_misses
+from .selectors import duty_plans, operating_days, staffing_gaps, standings
 
 
 def _after_cut_off() -> bool:
@@ -78,7 +78,13 @@ def _remind_period(kind: str, model, field: str, title: str) -> int:
     if period_end(kind, start) != today or not _after_cut_off():
         return 0
     done = model.objects.signed().filter(**{field: start}).values("operator_id")
-    due = list(_recording().exclude(pk__in=done).values_list("pk", flat=True))
+    pending = list(_recording().exclude(pk__in=done).values_list("pk", flat=True))
+    end = period_end(kind, start)
+    due = [  # a school canteen owes no review of a week (or month) it was closed all of
+        pk
+        for pk, plan in duty_plans(pending).items()
+        if due_periods(kind, since=plan.since, first=start, last=end, operates=operating_days(plan.records_on))
+    ]
     keepers = _keepers(due, kind)
     sent = 0
     for pk in due:
@@ -139,12 +145,12 @@ def escalate_repeated_misses() -> int:
 
 @tick_handler("duty.staffing_gaps")
 def remind_staffing_gaps() -> int:
-    """Every Monday, tell the managers of each business what Order 60 appointment it still lacks (the county sees
-    the same on its duty records page)."""
+    """Every Monday, tell the managers of each business keeping its duties here (a list in force) what Order 60
+    appointment it still lacks; the county sees every business's gaps on its duty records page."""
     today = timezone.localdate()
     if today.weekday() != 0:
         return 0
-    gaps = staffing_gaps(Operator.objects.filter(status="operating", memberships__isnull=False).distinct())
+    gaps = staffing_gaps(_recording().filter(status="operating").distinct())
     sent = 0
     for pk, missing in gaps.items():
         recipients = staff_of(pk)

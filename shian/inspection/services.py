@@ -19,6 +19,7 @@ from shian.core.rules import region_contains
 from shian.core.services.audit import audit_record, snapshot
 from shian.core.services.ledger import ledger_append
 from shian.core.services.notifications import notify
+from shian.core.services.recipients import bureau_of
 from shian.core.workdays import CalendarYearUnknown, add_working_days
 from shian.registry.models import Operator
 from shian.risk.selectors import ruleset_for
@@ -600,8 +601,10 @@ def rectification_submit(*, order: Rectification, by: User, response: str) -> Re
     _step(order, RectificationStatus.SUBMITTED, by, order.response)
     audit_record(actor=by, action="rectification.submit", obj=order, before=before)
     ledger_append(kind="rectification.submit", obj=order, actor=by, payload=_order_payload(order))
+    # An inspector's order goes back to them; a business's own order to its county's inspectors, who verify it.
+    inspectors = [order.issued_by] if order.inspection_id else bureau_of(order.operator.region_id)
     notify(
-        recipients=[order.issued_by],
+        recipients=inspectors,
         kind="rectification.submitted",
         title=_("%(operator)s reported its fix") % {"operator": order.operator},
         link=reverse("rectification-detail", args=[order.pk]),

@@ -163,3 +163,9 @@ def check_id_number(number: str) -> Check:
 def mask_id_number(number: str) -> str:
     """The ID number with digits 11–14 hidden, as inspection forms show it [S: regulations.md §7.5]."""
     return number[:10] + "****" + number[14:] if len(number) == 18 else number
+
+
+def mask_name(name: str) -> str:
+    """A person's name as public pages show it: the surname (first character) and a star (王*)."""
+    name = name.strip()
+    return f"{name[:1]}*" if name else ""

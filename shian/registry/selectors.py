@@ -3,7 +3,7 @@ from django.db.models import Count, F, FilteredRelation, Prefetch, Q, QuerySet
 from shian.core.choices import RegionLevel
 from shian.core.models import Region
 
-from .models import Filing, Licence, Operator
+from .models import Filing, Licence, Operator, OperatorMembership
 
 NUMBER_MAX_LENGTH = max(Licence._meta.get_field("number").max_length, Filing._meta.get_field("number").max_length)
 
@@ -64,3 +64,10 @@ def operators_by_county(*, user) -> list[dict]:
         .annotate(n=Count("id"))
         .order_by("region_id")
     )
+
+
+def membership_role(user, operator: Operator) -> str | None:
+    """The user's Order 60 role at the business (their membership), or None when they are not one of its users."""
+    if user is None or not user.is_authenticated:
+        return None
+    return OperatorMembership.objects.filter(user=user, operator=operator).values_list("role", flat=True).first()

@@ -1,6 +1,6 @@
 from shian.registry.public_sections import Section, public_section
+from shian.registry.rules import mask_name
 
-from .rules import mask_name
 from .selectors import published_spot_tests
 
 

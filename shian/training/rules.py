@@ -42,12 +42,6 @@ def passes(score: int, pass_mark: int) -> bool:
     return score >= pass_mark
 
 
-def mask_name(name: str) -> str:
-    """A person's name as the public page shows it: the surname (first character) and a star (王*)."""
-    name = name.strip()
-    return f"{name[:1]}*" if name else ""
-
-
 def bad_indexes(chosen: Sequence, options: int) -> list:
     """The chosen answers that are not option indexes of a question with `options` options."""
     return [c for c in chosen if isinstance(c, bool) or not isinstance(c, int) or not 0 <= c < options]

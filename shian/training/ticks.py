@@ -8,12 +8,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shian.core.services.notifications import notify
-from shian.core.services.recipients import staff_of
+from shian.core.services.recipients import managers_of, staff_of
 from shian.core.ticks import tick_handler
 from shian.registry.choices import MembershipRole
 
 from .models import Exam
-from .services.common import managers_of
 
 # A missed test is reported when tick runs within this many days after its due date (the message is sent once).
 MISSED_WINDOW_DAYS = 7

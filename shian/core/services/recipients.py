@@ -18,3 +18,12 @@ def bureau_of(region_id: str) -> list[User]:
 
 def staff_of(operator_id: int) -> list[User]:
     return list(User.objects.filter(operator_memberships__operator=operator_id, is_active=True))
+
+
+def managers_of(operator_id: int, roles) -> list[User]:
+    """The business's active users holding one of the Order 60 `roles` there."""
+    return list(
+        User.objects.filter(
+            operator_memberships__operator=operator_id, operator_memberships__role__in=list(roles), is_active=True
+        ).distinct()
+    )

@@ -18,13 +18,14 @@ from django.utils.translation import gettext as _
 
 from shian.core.services.audit import audit_entry, audit_record_many, snapshot
 from shian.core.services.notifications import notify
+from shian.core.services.recipients import managers_of
 from shian.registry.models import Operator, Staff
+from shian.registry.selectors import membership_role
 
 from ..choices import DutyRole, LogKind
 from ..logbook import read_entry
 from ..models import LogEntry
 from ..rules import morning_check_findings, retained_sample_findings
-from .records import managers_of, role_at
 
 FUTURE_TOLERANCE = datetime.timedelta(minutes=5)
 
@@ -93,7 +94,7 @@ def _read_row(raw: dict, *, by, visible, now, source, staff_cache) -> tuple[LogE
     """The entry of one row, or (field, reason) for each problem."""
     problems = []
     operator = _operator(raw.get("operator"), visible)
-    if operator is None or role_at(by, operator) is None:
+    if operator is None or membership_role(by, operator) is None:
         problems.append(("operator", _("no food business %(value)s of yours") % {"value": repr(raw.get("operator"))}))
     kind = raw.get("kind")
     if kind not in LogKind.values:

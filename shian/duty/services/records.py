@@ -11,11 +11,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shian.core.models import Evidence, User
+from shian.core.models import Evidence
 from shian.core.services.audit import audit_record, snapshot
 from shian.core.services.ledger import ledger_append
 from shian.core.services.notifications import notify
-from shian.registry.models import Operator, OperatorMembership
+from shian.core.services.recipients import managers_of
+from shian.registry.models import Operator
+from shian.registry.selectors import membership_role
 
 from ..choices import Assessment, DutyKind, DutyRole, Frequency, ListStatus, ProblemStatus
 from ..models import (
@@ -30,29 +32,12 @@ from ..models import (
 from ..rules import SIGNERS, period_end, period_start
 
 
-def role_at(user, operator: Operator) -> str | None:
-    """The user's Order 60 role at the business (their membership), or None."""
-    return (
-        OperatorMembership.objects.filter(user=user, operator=operator).values_list("role", flat=True).first()
-        if user is not None and user.is_authenticated
-        else None
-    )
-
-
 def _require_signer(user, operator: Operator, kind: str) -> str:
-    role = role_at(user, operator)
+    role = membership_role(user, operator)
     if role not in SIGNERS[kind]:
         names = " / ".join(str(DutyRole(r).label) for r in SIGNERS[kind])
         raise ValidationError(_("Only the business's %(roles)s keeps this record.") % {"roles": names})
     return role
-
-
-def managers_of(operator_id: int, roles) -> list[User]:
-    return list(
-        User.objects.filter(
-            operator_memberships__operator=operator_id, operator_memberships__role__in=roles, is_active=True
-        )
-    )
 
 
 def line_evidence(lines) -> dict[int, list[Evidence]]:

@@ -14,13 +14,13 @@ from shian.core.services.recipients import bureau_of
 from shian.inspection.choices import Outcome
 from shian.inspection.selectors import template_for
 from shian.registry.models import Operator
+from shian.registry.selectors import membership_role
 
 from ..models import SelfInspection, SelfInspectionAnswer
-from .records import role_at
 
 
 def _require_manager(user, operator: Operator) -> None:
-    if role_at(user, operator) is None:
+    if membership_role(user, operator) is None:
         raise ValidationError(_("Only the business's managers inspect it themselves."))
 
 

@@ -76,7 +76,9 @@ def test_what_it_finds_goes_to_the_bureau_and_a_fix_is_verified_by_an_inspector(
     )
     assert order.inspection is None and order.self_inspection == started and "消毒柜温度计损坏" in order.requirement
     upload(officer, operator=restaurant, subject=order)
-    rectification_submit(order=order, by=officer, response="已更换新温度计")
+    with django_capture_on_commit_callbacks(execute=True):
+        rectification_submit(order=order, by=officer, response="已更换新温度计")
+    assert Notification.objects.filter(recipient=bureau, kind="rectification.submitted").exists()
     rectification_verify(order=order, by=bureau, accepted=True)
     order.refresh_from_db()
     assert order.status == RectificationStatus.CLOSED

@@ -1,6 +1,7 @@
 """The duty services: templates, lists, appointments and the three records, with their audit and ledger entries."""
 
 import datetime
+import re
 import tomllib
 
 import pytest
@@ -215,8 +216,8 @@ def test_signing_needs_every_item_answered_and_every_problem_described(in_force,
     with pytest.raises(ValidationError) as caught:
         daily_check_sign(check=check, by=officer)
     text = " ".join(caught.value.messages)
-    assert f"{plain.point.number}:" in text  # the problem not described
-    assert f"{lines[-1].point.number}:" in text  # an item not answered
+    assert re.search(rf"{re.escape(plain.point.number)}[:：]", text)  # the problem not described
+    assert re.search(rf"{re.escape(lines[-1].point.number)}[:：]", text)  # an item not answered
     check.refresh_from_db()
     assert check.signed_at is None
 

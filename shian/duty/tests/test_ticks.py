@@ -92,7 +92,7 @@ def test_two_misses_are_not_escalated(templates, restaurant, officer, director):
     assert ticks.escalate_repeated_misses() == 0
 
 
-def test_businesses_missing_an_appointment_are_told_on_mondays(django_capture_on_commit_callbacks, restaurant, officer):
+def test_businesses_missing_an_appointment_are_told_on_mondays(django_capture_on_commit_callbacks, in_force, officer):
     monday = timezone.localdate()
     assert monday.weekday() == 0
     with at(monday + datetime.timedelta(days=1), 10):

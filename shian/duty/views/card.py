@@ -6,9 +6,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from shian.registry.models import Operator
+from shian.registry.selectors import membership_role
 
 from ..selectors import duty_today
-from ..services.records import role_at
 from .common import operator_for
 
 
@@ -34,7 +34,7 @@ def _card(request, operator, mine):
     context = {
         "card": duty_today(operator, today=today),
         "today": today,
-        "role": role_at(request.user, operator),
+        "role": membership_role(request.user, operator),
         "window_days": settings.SHIAN_DUTY["CARD_WINDOW_DAYS"],
         "operators": list(mine[:50]) if request.user.kind == "business" else [],
     }

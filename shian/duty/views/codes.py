@@ -9,9 +9,10 @@ from django.utils import timezone
 
 from shian.registry.models import Staff
 from shian.registry.qr import qr_svg
+from shian.registry.rules import mask_name
 from shian.registry.views.public import PAGE_MAX_AGE, QR_MAX_AGE, public_view
 
-from ..codes import STATE_LABELS, masked_name, safety_map, staff_status
+from ..codes import STATE_LABELS, safety_map, staff_status
 from .common import operator_for
 
 
@@ -29,7 +30,7 @@ def staff_public(request, public_id):
 def staff_qr(request, public_id):
     staff = _staff(public_id)
     url = request.build_absolute_uri(reverse("public-staff", args=[staff.public_id]))
-    return HttpResponse(qr_svg(url, title=masked_name(staff.name)), content_type="image/svg+xml")
+    return HttpResponse(qr_svg(url, title=mask_name(staff.name)), content_type="image/svg+xml")
 
 
 @login_required

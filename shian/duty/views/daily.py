@@ -11,11 +11,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shian.core.outcome import report
+from shian.registry.selectors import membership_role
 
 from ..documents import daily_check_pdf
 from ..forms import AnswerForm
 from ..models import DailyCheck
-from ..services.records import daily_check_answer, daily_check_open, daily_check_sign, line_evidence, role_at
+from ..services.records import daily_check_answer, daily_check_open, daily_check_sign, line_evidence
 from .common import operator_for, pdf, record_for
 
 
@@ -44,7 +45,7 @@ def _editing(request, check: DailyCheck) -> bool:
     return (
         not check.is_signed
         and request.user.has_perm("duty.add_dailycheck")
-        and role_at(request.user, check.operator) is not None
+        and membership_role(request.user, check.operator) is not None
     )
 
 

@@ -11,12 +11,13 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
+from shian.registry.selectors import membership_role
+
 from ..choices import LogKind
 from ..forms import entry_form_class
 from ..logbook import SPECS
 from ..models import LogEntry
 from ..services.logs import log_entry_record, required_logs
-from ..services.records import role_at
 from .common import operator_for
 
 
@@ -47,7 +48,7 @@ def log_view(request, pk, kind):
         raise Http404
     today = timezone.localdate()
     day = _day(request, today)
-    can_write = request.user.has_perm("duty.add_logentry") and role_at(request.user, operator) is not None
+    can_write = request.user.has_perm("duty.add_logentry") and membership_role(request.user, operator) is not None
     form_class = entry_form_class(kind, operator)
     form = form_class(request.POST or None) if can_write else None
     if request.method == "POST" and form is not None and form.is_valid():

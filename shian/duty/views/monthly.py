@@ -11,14 +11,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shian.core.outcome import report
+from shian.registry.selectors import membership_role
 
-from ..choices import Assessment, DutyKind
+from ..choices import Assessment, DutyKind, Frequency
 from ..documents import monthly_meeting_pdf
 from ..forms import MeetingForm, PriorityFormSet
 from ..models import MonthlyMeeting
 from ..rules import period_end
-from ..selectors import period_summary, year_summary
-from ..services.records import monthly_meeting_record, monthly_meeting_sign, role_at
+from ..selectors import period_summary, points_checked, year_summary
+from ..services.records import monthly_meeting_record, monthly_meeting_sign
 from .common import operator_for, pdf, record_for
 
 
@@ -79,7 +80,14 @@ def monthly_edit(request, pk, month):
             form.add_service_errors(exc)
         else:
             return redirect("duty-monthly-detail", pk=meeting.pk)
-    context = {"operator": operator, "month": month, "form": form, "priorities": priorities, "meeting": meeting}
+    context = {
+        "operator": operator,
+        "month": month,
+        "form": form,
+        "priorities": priorities,
+        "meeting": meeting,
+        "periodic_points": points_checked(operator, Frequency.MONTHLY),
+    }
     return render(request, "duty/monthly_form.html", context)
 
 
@@ -90,7 +98,7 @@ def monthly_detail(request, pk):
     editing = (
         not meeting.is_signed
         and request.user.has_perm("duty.add_monthlymeeting")
-        and role_at(request.user, meeting.operator) is not None
+        and membership_role(request.user, meeting.operator) is not None
     )
     context = {"meeting": meeting, "priorities": list(meeting.priorities.all()), "editing": editing}
     return render(request, "duty/monthly_detail.html", context)

@@ -16,10 +16,10 @@ from django.views.decorators.http import require_POST
 from shian.core.outcome import report
 from shian.inspection.choices import Outcome
 from shian.inspection.services import rectification_self_open
+from shian.registry.selectors import membership_role
 
 from ..forms import SelfRectificationForm
 from ..models import SelfInspection
-from ..services.records import role_at
 from ..services.selfcheck import self_inspection_answer, self_inspection_finish, self_inspection_start
 from .common import operator_for, record_for
 
@@ -31,7 +31,8 @@ def self_list(request, pk):
     context = {
         "operator": operator,
         "inspections": SelfInspection.objects.filter(operator=operator).select_related("template", "started_by"),
-        "can_start": request.user.has_perm("duty.add_selfinspection") and role_at(request.user, operator) is not None,
+        "can_start": request.user.has_perm("duty.add_selfinspection")
+        and membership_role(request.user, operator) is not None,
     }
     return render(request, "duty/self_list.html", context)
 
@@ -53,7 +54,7 @@ def _editing(request, self_inspection) -> bool:
     return (
         not self_inspection.is_finished
         and request.user.has_perm("duty.add_selfinspection")
-        and role_at(request.user, self_inspection.operator) is not None
+        and membership_role(request.user, self_inspection.operator) is not None
     )
 
 
@@ -67,7 +68,7 @@ def self_detail(request, pk):
         self_inspection.is_finished
         and failed
         and request.user.has_perm("inspection.submit_rectification")
-        and role_at(request.user, self_inspection.operator) is not None
+        and membership_role(request.user, self_inspection.operator) is not None
     )
     form = None
     if can_order:

@@ -12,13 +12,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shian.core.outcome import report
+from shian.registry.selectors import membership_role
 
+from ..choices import Frequency
 from ..documents import weekly_review_pdf
 from ..forms import ProblemForm, RectificationLineForm, ReviewForm
 from ..models import WeeklyReview
 from ..rules import period_end
+from ..selectors import points_checked
 from ..services.records import (
-    role_at,
     weekly_problem_save,
     weekly_review_open,
     weekly_review_refresh,
@@ -54,7 +56,7 @@ def weekly_detail(request, pk):
     editing = (
         not review.is_signed
         and request.user.has_perm("duty.add_weeklyreview")
-        and role_at(request.user, review.operator) is not None
+        and membership_role(request.user, review.operator) is not None
     )
     if editing:
         for problem in problems:
@@ -66,6 +68,7 @@ def weekly_detail(request, pk):
         "editing": editing,
         "review_form": ReviewForm(instance=review) if editing else None,
         "new_problem_form": ProblemForm(prefix="new") if editing else None,
+        "periodic_points": points_checked(review.operator, Frequency.WEEKLY) if editing else [],
     }
     return render(request, "duty/weekly_detail.html", context)
 

@@ -1,4 +1,4 @@
-"""What the training services share: their settings, drawing an exam's questions, who is told."""
+"""What the training services share: their settings, who may take a business's tests, drawing an exam's questions."""
 
 import secrets
 
@@ -6,24 +6,15 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from shian.core.models import User
-from shian.registry.models import Operator, OperatorMembership
+from shian.registry.models import Operator
+from shian.registry.selectors import membership_role
 
 from ..models import Question
 from ..rules import draw
 
-DEFAULTS = {"QUESTIONS": 20, "PASS_MARK": 80, "SPOT_TEST_DAYS": 3}
-
 
 def config(key: str) -> int:
-    return getattr(settings, "SHIAN_TRAINING", {}).get(key, DEFAULTS[key])
-
-
-def membership_role(user, operator: Operator) -> str | None:
-    """The user's role at the business (their membership), or None when they are not one of its users."""
-    if user is None or not user.is_authenticated:
-        return None
-    return OperatorMembership.objects.filter(user=user, operator=operator).values_list("role", flat=True).first()
+    return settings.SHIAN_TRAINING[key]
 
 
 def require_member(user, operator: Operator) -> str:
@@ -46,12 +37,3 @@ def draw_questions(audience: str) -> tuple[str, list[int]]:
         )
     seed = secrets.token_hex(8)
     return seed, draw(pool, config("QUESTIONS"), seed)
-
-
-def managers_of(operator_id: int, roles) -> list[User]:
-    """The business's active users holding one of `roles` there."""
-    return list(
-        User.objects.filter(
-            operator_memberships__operator=operator_id, operator_memberships__role__in=roles, is_active=True
-        ).distinct()
-    )

@@ -10,13 +10,14 @@ from django.utils.translation import gettext as _
 from shian.core.services.audit import audit_record, snapshot
 from shian.core.services.ledger import ledger_append
 from shian.core.services.notifications import notify
+from shian.core.services.recipients import managers_of
 from shian.registry.choices import MembershipRole
 from shian.registry.models import Operator, Staff, TrainingRecord
 
 from ..choices import Audience, ExamKind
 from ..models import Exam, Question
 from ..rules import bad_indexes, is_correct, passes, score
-from .common import config, draw_questions, managers_of, require_member
+from .common import config, draw_questions, require_member
 
 # Which exams a business user may start for themselves, by their role at the business: directors and officers
 # their own role's; the main person in charge either (they answer for both).

@@ -1,6 +1,7 @@
 from collections import Counter
 
-from shian.training.rules import draw, is_correct, mask_name, passes, score
+from shian.registry.rules import mask_name
+from shian.training.rules import draw, is_correct, passes, score
 
 POOL = [
     (pk, topic) for topic, start in (("law", 1), ("order60", 101), ("hygiene", 201)) for pk in range(start, start + 30)

@@ -21,7 +21,7 @@ from shian.training.services import exam_start, exam_submit, questions_load, spo
 
 from .conftest import big_bank, right_answers
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]  # the tests read the messages
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 
