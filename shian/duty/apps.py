@@ -80,4 +80,11 @@ class DutyConfig(AppConfig):
             NavItem(
                 _("Duty records"), "duty-oversight", order=16, kinds=(UserKind.REGULATOR,), perm="duty.view_dailycheck"
             ),
+            NavItem(
+                _("Director performance"),
+                "duty-performance",
+                order=18,
+                kinds=(UserKind.REGULATOR,),
+                perm="duty.view_appointment",
+            ),
         ]

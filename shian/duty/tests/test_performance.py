@@ -85,3 +85,10 @@ def test_the_ranking_page_shows_only_the_region(two_directors, inspector, other_
     assert page.count('data-testid="performance-row"') == 2
     client.force_login(other_county_inspector)
     assert client.get(reverse("duty-performance")).content.decode().count('data-testid="performance-row"') == 0
+
+
+def test_regulators_find_the_ranking_in_their_menu(inspector, officer):
+    from shian.core.navigation import navigation_for
+
+    assert "duty-performance" in [item["name"] for item in navigation_for(inspector)]
+    assert "duty-performance" not in [item["name"] for item in navigation_for(officer)]
