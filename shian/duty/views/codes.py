@@ -12,7 +12,7 @@ from shian.registry.qr import qr_svg
 from shian.registry.rules import mask_name
 from shian.registry.views.public import PAGE_MAX_AGE, QR_MAX_AGE, public_view
 
-from ..codes import STATE_LABELS, safety_map, staff_status
+from ..codes import STATE_LABELS, safety_map, staff_statuses
 from .common import operator_for
 
 
@@ -23,7 +23,8 @@ def _staff(public_id: str) -> Staff:
 @public_view(max_age=PAGE_MAX_AGE)
 def staff_public(request, public_id):
     staff = _staff(public_id)
-    return render(request, "duty/public_staff.html", {"status": staff_status(staff, today=timezone.localdate())})
+    status = staff_statuses([staff], today=timezone.localdate())[0]
+    return render(request, "duty/public_staff.html", {"status": status})
 
 
 @public_view(max_age=QR_MAX_AGE, html=False)
@@ -38,7 +39,7 @@ def staff_qr(request, public_id):
 def staff_codes(request, pk):
     operator = operator_for(request, pk)
     today = timezone.localdate()
-    people = [staff_status(staff, today=today) for staff in operator.staff.filter(active=True).order_by("role", "name")]
+    people = staff_statuses(list(operator.staff.filter(active=True).order_by("role", "name")), today=today)
     return render(request, "duty/staff_codes.html", {"operator": operator, "people": people})
 
 
