@@ -62,3 +62,32 @@ def english():
 
     with translation.override("en"):
         yield
+
+
+@pytest.fixture
+def restaurant(db):
+    """A restaurant of 苏州市姑苏区, whose managers are the fixtures below."""
+    from shian.registry.tests.factories import OperatorFactory
+
+    return OperatorFactory(name="姑苏面馆", category="catering")
+
+
+@pytest.fixture
+def officer(restaurant):
+    from shian.registry.tests.factories import business_member
+
+    return business_member(restaurant, "officer", "mian-officer")
+
+
+@pytest.fixture
+def director(restaurant):
+    from shian.registry.tests.factories import business_member
+
+    return business_member(restaurant, "director", "mian-director")
+
+
+@pytest.fixture
+def principal(restaurant):
+    from shian.registry.tests.factories import business_member
+
+    return business_member(restaurant, "principal", "mian-principal")

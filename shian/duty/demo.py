@@ -12,25 +12,33 @@ from shian.core.models import User
 from shian.registry.choices import MembershipRole, StaffRole
 from shian.registry.models import Operator
 
-from .choices import Assessment, DutyKind, DutyRole, Frequency, LogKind, ProblemStatus
+from .choices import Assessment, DutyKind, DutyRole, Frequency, LogKind
 from .models import (
     Appointment,
     DailyCheck,
     DailyCheckLine,
     LogEntry,
-    MeetingPriority,
-    MonthlyMeeting,
     RiskControlList,
-    WeeklyProblem,
-    WeeklyReview,
 )
 from .rules import period_start
 from .services.lists import control_list_adopt, control_list_put_in_force, template_for, templates_load_shipped
+from .services.records import (
+    monthly_meeting_record,
+    monthly_meeting_sign,
+    weekly_problem_save,
+    weekly_review_open,
+    weekly_review_sign,
+    weekly_review_update,
+)
 from .services.staffing import appointment_make
 
 HISTORY_DAYS = 28
-MISSED = {3, 9, 10}  # days ago without a daily check
-PROBLEMS = {2: "冷藏柜温度显示8℃，超过0–5℃要求", 12: "粗加工间地面有积水", 16: "防鼠板未放回原位"}
+MISSED = {3, 18, 19}  # days ago without a daily check
+
+
+def _problems(today: datetime.date) -> dict[int, str]:
+    """Problems found days ago: this week or the last, last Wednesday (so last week's review has one), and earlier."""
+    return {2: "冷藏柜温度显示8℃，超过0–5℃要求", today.weekday() + 5: "粗加工间地面有积水", 16: "防鼠板未放回原位"}
 
 
 def _appoint(operator: Operator, today: datetime.date) -> None:
@@ -55,12 +63,13 @@ def _history(
 ) -> None:
     """Signed daily checks of the past four weeks written as rows (the services record only the present day)."""
     points = list(control_list.points.filter(frequency=Frequency.DAILY))
+    problems = _problems(today)
     for ago in range(HISTORY_DAYS, 0, -1):
         if ago in MISSED:
             continue
         day = today - datetime.timedelta(days=ago)
         signed = timezone.make_aware(datetime.datetime.combine(day, datetime.time(16, 30)))
-        problem = PROBLEMS.get(ago)
+        problem = problems.get(ago)
         check = DailyCheck.objects.create(
             operator=operator,
             day=day,
@@ -81,64 +90,48 @@ def _history(
             for n, point in enumerate(points)
         )
     _logs(operator, officer, today)
-    last_week = period_start(DutyKind.WEEKLY, today) - datetime.timedelta(days=7)
-    review = WeeklyReview.objects.create(
-        operator=operator,
-        week=last_week,
+    _last_week_and_month(operator, director, today)
+
+
+def _last_week_and_month(operator: Operator, director: User, today: datetime.date) -> None:
+    """Last week's review, pre-filled from those checks by the service and signed; last month's minutes."""
+    review = weekly_review_open(operator=operator, by=director, week=today - datetime.timedelta(days=7))
+    for problem in review.problems.all():
+        weekly_problem_save(
+            review=review,
+            by=director,
+            problem=problem,
+            measure="联系厂家检修，加强巡查",
+            owner=problem.owner,
+            deadline=today + datetime.timedelta(days=5),
+        )
+    weekly_review_update(
+        review=review,
+        by=director,
         recipient="主要负责人",
         analysis="本周日管控发现问题已当场处置，另组织了一次虫害防治检查。",
         assessment=Assessment.CONTROLLED,
-        recorded_by=director,
-        reporter_role=DutyRole.DIRECTOR,
-        signed_at=timezone.make_aware(
-            datetime.datetime.combine(last_week + datetime.timedelta(days=6), datetime.time(17))
-        ),
     )
-    lines = DailyCheckLine.objects.filter(
-        daily_check__operator=operator,
-        daily_check__day__range=(last_week, last_week + datetime.timedelta(days=6)),
-        ok=False,
-    ).select_related("daily_check", "point")
-    for order, line in enumerate(lines, start=1):
-        WeeklyProblem.objects.create(
-            review=review,
-            order=order,
-            point=line.point,
-            point_number=line.point.number,
-            description=line.problem,
-            found_on=line.daily_check.day,
-            daily_line=line,
-            measure="联系厂家检修，加强巡查",
-            owner=line.point.owner,
-            deadline=today + datetime.timedelta(days=5),
-            status=ProblemStatus.OPEN,
-        )
+    weekly_review_sign(review=review, by=director)
     last_month = period_start(DutyKind.MONTHLY, period_start(DutyKind.MONTHLY, today) - datetime.timedelta(days=1))
-    if last_month >= today - datetime.timedelta(days=HISTORY_DAYS):
-        meeting = MonthlyMeeting.objects.create(
-            operator=operator,
-            month=last_month,
-            held_at=timezone.make_aware(
-                datetime.datetime.combine(last_month + datetime.timedelta(days=27), datetime.time(15))
-            ),
-            place="二楼会议室",
-            chair="吴老板",
-            attendees="吴老板、郑总监、冯安全员、厨师长",
-            director_report="本月日管控按时开展，发现问题均已整改。",
-            decisions="更换老化的冷藏柜温度计。",
-            recorder="冯安全员",
-            recorded_by=director,
-            signed_at=timezone.make_aware(
-                datetime.datetime.combine(last_month + datetime.timedelta(days=27), datetime.time(16))
-            ),
-        )
-        MeetingPriority.objects.create(
-            meeting=meeting,
-            order=1,
-            text="完成冷藏设备温度计校准",
-            owner="郑总监",
-            deadline=today + datetime.timedelta(days=20),
-        )
+    meeting = monthly_meeting_record(
+        operator=operator,
+        by=director,
+        month=last_month,
+        held_at=timezone.make_aware(
+            datetime.datetime.combine(last_month + datetime.timedelta(days=27), datetime.time(15))
+        ),
+        place="二楼会议室",
+        chair="吴老板",
+        attendees="吴老板、郑总监、冯安全员、厨师长",
+        director_report="本月日管控按时开展，发现问题均已整改。",
+        decisions="更换老化的冷藏柜温度计。",
+        recorder="冯安全员",
+        priorities=[
+            {"text": "完成冷藏设备温度计校准", "owner": "郑总监", "deadline": today + datetime.timedelta(days=20)}
+        ],
+    )
+    monthly_meeting_sign(meeting=meeting, by=director)
 
 
 def _logs(operator: Operator, officer: User, today: datetime.date) -> None:

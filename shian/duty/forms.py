@@ -7,6 +7,7 @@ from shian.registry.forms import ServiceModelForm
 from shian.registry.models import Staff
 
 from .choices import Assessment, DutyRole, ProblemStatus
+from .logbook import SPECS
 from .models import MonthlyMeeting, RiskControlList, RiskPoint, WeeklyProblem, WeeklyReview
 from .services.records import MEETING_FIELDS
 
@@ -118,8 +119,6 @@ PriorityFormSet = forms.formset_factory(PriorityForm, extra=0, min_num=PRIORITY_
 
 def entry_form_class(kind: str, operator) -> type[forms.Form]:
     """A form of one operational record, built from its fields (logbook.SPECS); `read_entry` checks the values."""
-    from .logbook import SPECS
-
     text = {"class": "form-control"}
     built = {}
     for spec in SPECS[kind]:

@@ -1,10 +1,14 @@
-"""The fields of each operational record (台账) and the one reader that checks an entry, for the web form and the
-API alike. What a failed morning check or a short retained sample means is decided by `rules`."""
+"""The operational records (台账): which ones each kind of business keeps daily (a data file), the fields of each,
+and the one reader that checks an entry, for the web form and the API alike. What a failed morning check or a
+short retained sample means is decided by `rules`."""
 
 import datetime
+import tomllib
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -147,3 +151,19 @@ def read_entry(kind: str, raw: dict, *, staff_ids: set[int]) -> tuple[dict, dict
     for name in sorted(set(raw) - known):
         errors[name] = _("not a field of this record")
     return data, errors
+
+
+def log_sectors() -> list[dict]:
+    """The sector table of required records (shian/duty/data/logs.toml unless SHIAN_DUTY["LOG_SECTORS"] names
+    another file); read when asked, so a replaced file takes effect without a restart."""
+    return tomllib.loads(Path(settings.SHIAN_DUTY["LOG_SECTORS"]).read_text("utf-8"))["sectors"]
+
+
+def required_logs(category: str, canteen_kind: str, sectors: list[dict] | None = None) -> list[str]:
+    """The records a business of this format keeps daily: the most specific sector entry that names it."""
+    sectors = log_sectors() if sectors is None else sectors
+    matches = [s for s in sectors if category in s["applies_to"]]
+    specific = [s for s in matches if canteen_kind and canteen_kind in s.get("canteen_kinds", [])]
+    general = [s for s in matches if not s.get("canteen_kinds")]
+    found = (specific or general or [{"daily": []}])[0]
+    return [kind for kind in found["daily"] if kind in LogKind.values]

@@ -14,6 +14,7 @@ from shian.core.workdays import CalendarYearUnknown, WorkingCalendar
 from shian.registry.models import Operator
 
 from .choices import DutyKind, DutyRole, ListStatus, LogKind, ProblemStatus, RecordsOn
+from .logbook import log_sectors, required_logs
 from .models import (
     Appointment,
     DailyCheck,
@@ -37,7 +38,6 @@ from .rules import (
     period_end,
     period_start,
 )
-from .services.logs import log_sectors, required_logs
 
 RECORDS = {DutyKind.DAILY: DailyCheck, DutyKind.WEEKLY: WeeklyReview, DutyKind.MONTHLY: MonthlyMeeting}
 _DATE_FIELD = {DutyKind.DAILY: "day", DutyKind.WEEKLY: "week", DutyKind.MONTHLY: "month"}
@@ -213,16 +213,16 @@ def standings(
         standing = Standing(plan=plan)
         if plan is not None:
             standing.last_daily = last_daily.get(pk)
-            for kind in RECORDS:
-                due = due_periods(kind, since=plan.since, first=first, last=last, operates=calendars[plan.records_on])
-                missed = missed_periods(kind, due=due, done=done[kind][pk], today=today)
-                ended = [start for start in due if period_end(kind, start) < today]
+            due = {
+                kind: due_periods(kind, since=plan.since, first=first, last=last, operates=calendars[plan.records_on])
+                for kind in RECORDS
+            }
+            for kind, starts in due.items():
+                ended = [start for start in starts if period_end(kind, start) < today]
                 standing.completion[kind] = completion(ended, done[kind][pk])
-                standing.missed[kind] = missed
-            days = due_periods(
-                DutyKind.DAILY, since=plan.since, first=first, last=last, operates=calendars[plan.records_on]
-            )
-            for kind in required[pk]:
+                standing.missed[kind] = missed_periods(kind, due=starts, done=done[kind][pk], today=today)
+            for kind in required[pk]:  # operational records are due on the days a daily check is
+                days = due[DutyKind.DAILY]
                 standing.logs[kind] = completion([d for d in days if d < today], logged[(pk, kind)])
                 standing.missed_logs[kind] = missed_periods(
                     DutyKind.DAILY, due=days, done=logged[(pk, kind)], today=today

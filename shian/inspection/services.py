@@ -546,6 +546,11 @@ def rectification_self_open(
     return order
 
 
+def verifiers_of(order: Rectification) -> list[User]:
+    """Who verifies a fix: the inspector who ordered it, or for a business's own order its county's inspectors."""
+    return [order.issued_by] if order.inspection_id else bureau_of(order.operator.region_id)
+
+
 def _attach(evidence, order: Rectification) -> None:
     for item in evidence:
         item.subject = order
@@ -601,10 +606,8 @@ def rectification_submit(*, order: Rectification, by: User, response: str) -> Re
     _step(order, RectificationStatus.SUBMITTED, by, order.response)
     audit_record(actor=by, action="rectification.submit", obj=order, before=before)
     ledger_append(kind="rectification.submit", obj=order, actor=by, payload=_order_payload(order))
-    # An inspector's order goes back to them; a business's own order to its county's inspectors, who verify it.
-    inspectors = [order.issued_by] if order.inspection_id else bureau_of(order.operator.region_id)
     notify(
-        recipients=inspectors,
+        recipients=verifiers_of(order),
         kind="rectification.submitted",
         title=_("%(operator)s reported its fix") % {"operator": order.operator},
         link=reverse("rectification-detail", args=[order.pk]),

@@ -10,11 +10,11 @@ from django.utils.translation import gettext as _
 from shian.core.choices import Role
 from shian.core.models import User
 from shian.core.services.notifications import notify
-from shian.core.services.recipients import bureau_of
 from shian.core.ticks import tick_handler
 
 from .choices import RectificationKind, RectificationStatus
 from .models import Inspection, Rectification
+from .services import verifiers_of
 
 
 def _heads_of(agency_ids) -> list[User]:
@@ -53,11 +53,8 @@ def escalate_rectification_overdue() -> int:
     today = timezone.localdate()
     sent = 0
     for order in Rectification.objects.overdue(today).select_related("operator", "issued_by"):
-        officials = (
-            _heads_of([order.issued_by.agency_id]) if order.inspection_id else bureau_of(order.operator.region_id)
-        )
         notify(
-            recipients=[order.issued_by, *officials],
+            recipients=list({order.issued_by, *verifiers_of(order), *_heads_of([order.issued_by.agency_id])}),
             kind="rectification.overdue",
             title=_("Rectification overdue since %(date)s: %(operator)s")
             % {"date": order.deadline.isoformat(), "operator": order.operator},

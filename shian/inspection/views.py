@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from shian.core.models import Evidence
 from shian.core.outcome import report
+from shian.core.responses import pdf_response
 from shian.registry.models import Operator
 
 from .choices import InspectionStatus, Outcome, RectificationStatus
@@ -189,19 +190,13 @@ def inspection_publish_view(request, pk):
     return redirect("inspection-detail", pk=inspection.pk)
 
 
-def _pdf(content: bytes, name: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{name}"'
-    return response
-
-
 @login_required
 @permission_required("inspection.view_inspection", raise_exception=True)
 def inspection_record_pdf(request, pk):
     inspection = _inspection(request, pk)
     if not inspection.is_finished:
         raise PermissionDenied
-    return _pdf(result_record_pdf(inspection), f"inspection-{inspection.pk}.pdf")
+    return pdf_response(result_record_pdf(inspection), f"inspection-{inspection.pk}.pdf")
 
 
 @login_required
@@ -314,7 +309,7 @@ def rectification_notice_pdf(request, pk):
     order = _order(request, pk)
     if order.inspection_id is None:
         raise Http404  # a business's own order for its self-inspection has no notice
-    return _pdf(rectification_order_pdf(order), f"rectification-{order.pk}.pdf")
+    return pdf_response(rectification_order_pdf(order), f"rectification-{order.pk}.pdf")
 
 
 @login_required

@@ -2,13 +2,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shian.core.models import Region
 from shian.core.outcome import report
-from shian.registry.models import Operator
+from shian.registry.shortcuts import operator_for
 
 from .forms import FactsForm, OverrideForm
 from .models import RegradeRun, RiskFact, RiskGrade
@@ -22,15 +22,11 @@ from .services import (
 )
 
 
-def _operator(request, pk) -> Operator:
-    return get_object_or_404(Operator.objects.visible_to(request.user).select_related("region"), pk=pk)
-
-
 @login_required
 @permission_required("risk.view_riskgrade", raise_exception=True)
 def operator_risk(request, pk):
     """An operator's grade with every point explained, its history, the recorded facts and the override."""
-    operator = _operator(request, pk)
+    operator = operator_for(request, pk)
     current = RiskGrade.objects.current().filter(operator=operator).select_related("ruleset", "graded_by").first()
     ruleset, table = recorded_facts_table(operator)
     facts_form = None
@@ -73,7 +69,7 @@ def _parts(grade: RiskGrade | None) -> list[dict]:
 @require_POST
 @permission_required("risk.add_riskgrade", raise_exception=True)
 def operator_regrade_view(request, pk):
-    operator = _operator(request, pk)
+    operator = operator_for(request, pk)
     try:
         grade = operator_regrade(operator=operator, by=request.user)
     except ValidationError as exc:
@@ -87,7 +83,7 @@ def operator_regrade_view(request, pk):
 @require_POST
 @permission_required("risk.change_riskfact", raise_exception=True)
 def operator_facts_view(request, pk):
-    operator = _operator(request, pk)
+    operator = operator_for(request, pk)
     ruleset, table = recorded_facts_table(operator)
     if table is None:
         raise PermissionDenied
@@ -104,7 +100,7 @@ def operator_facts_view(request, pk):
 @require_POST
 @permission_required("risk.override_grade", raise_exception=True)
 def operator_override_view(request, pk):
-    operator = _operator(request, pk)
+    operator = operator_for(request, pk)
     if request.POST.get("lift"):
         report(request, lambda: grade_override_lift(operator=operator, by=request.user), _("Grade set by hand lifted."))
         return redirect("operator-risk", pk=operator.pk)

@@ -19,6 +19,7 @@ from shian.core.choices import UserKind
 from shian.core.evidence.selectors import evidence_for
 from shian.core.exports import FORMATS, export_response
 from shian.core.outcome import report
+from shian.core.responses import pdf_response
 from shian.registry.models import Operator
 
 from .choices import DisposalStatus, ResultSource, RetestStatus, SampleStatus, TaskStatus, Verdict
@@ -281,9 +282,7 @@ def sample_notice_pdf(request, pk):
     sample = _sample(request, pk)
     if sample.status != SampleStatus.FAILED:
         return HttpResponse(status=404)
-    response = HttpResponse(result_notice_pdf(sample), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="notice-{sample.code}.pdf"'
-    return response
+    return pdf_response(result_notice_pdf(sample), f"notice-{sample.code}.pdf")
 
 
 def _post_form(request, form_class, call, success: str) -> None:

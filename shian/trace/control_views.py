@@ -7,7 +7,6 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_POST
 from shian.core.choices import UserKind
 from shian.core.evidence.selectors import evidence_for
 from shian.core.outcome import report
+from shian.core.responses import pdf_response
 from shian.sampling.models import Sample
 
 from .choices import ControlStatus, HolderStatus
@@ -175,6 +175,4 @@ def control_close_view(request, pk):
 @permission_required("trace.view_controlorder", raise_exception=True)
 def control_report_pdf(request, pk):
     order = get_object_or_404(ControlOrder.objects.visible_to(request.user).distinct(), pk=pk)
-    response = HttpResponse(closure_report_pdf(order), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{order.number}.pdf"'
-    return response
+    return pdf_response(closure_report_pdf(order), f"{order.number}.pdf")

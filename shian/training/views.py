@@ -16,17 +16,14 @@ from shian.core.choices import UserKind
 from shian.core.outcome import report
 from shian.registry.filtersets import OperatorFilterSet
 from shian.registry.models import Operator, OperatorMembership
+from shian.registry.selectors import membership_role
+from shian.registry.shortcuts import operator_for
 
 from .choices import ExamKind, SpotResult
 from .forms import AssignForm, ExamForm, StartForm
 from .models import Exam
 from .selectors import appointees, exam_lines, flagged, waiting_spot_tests
 from .services import exam_start, exam_submit, spot_test_assign, spot_test_start
-
-
-def operator_for(request, pk) -> Operator:
-    """A business the user may see (a business user: their own; a regulator: those of their region), else 404."""
-    return get_object_or_404(Operator.objects.visible_to(request.user).select_related("region"), pk=pk)
 
 
 def exam_for(request, pk) -> Exam:
@@ -76,8 +73,9 @@ def training_home(request):
 @permission_required("training.add_exam", raise_exception=True)
 def exam_new(request, pk):
     operator = operator_for(request, pk)
-    role = OperatorMembership.objects.filter(user=request.user, operator=operator).values_list("role", flat=True)
-    form = StartForm(request.POST, operator=operator, role=role.first(), prefix=f"op{operator.pk}")
+    form = StartForm(
+        request.POST, operator=operator, role=membership_role(request.user, operator), prefix=f"op{operator.pk}"
+    )
     if not form.is_valid():
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
         return redirect("training-home")

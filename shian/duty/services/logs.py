@@ -2,11 +2,9 @@
 field by field; a failed morning check sends the worker off duty and tells the managers at once."""
 
 import datetime
-import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -28,22 +26,6 @@ from ..models import LogEntry
 from ..rules import morning_check_findings, retained_sample_findings
 
 FUTURE_TOLERANCE = datetime.timedelta(minutes=5)
-
-
-def log_sectors() -> list[dict]:
-    """The sector table of required records (shian/duty/data/logs.toml unless SHIAN_DUTY["LOG_SECTORS"] names
-    another file); read when asked, so a replaced file takes effect without a restart."""
-    return tomllib.loads(Path(settings.SHIAN_DUTY["LOG_SECTORS"]).read_text("utf-8"))["sectors"]
-
-
-def required_logs(category: str, canteen_kind: str, sectors: list[dict] | None = None) -> list[str]:
-    """The records a business of this format keeps daily: the most specific sector entry that names it."""
-    sectors = log_sectors() if sectors is None else sectors
-    matches = [s for s in sectors if category in s["applies_to"]]
-    specific = [s for s in matches if canteen_kind and canteen_kind in s.get("canteen_kinds", [])]
-    general = [s for s in matches if not s.get("canteen_kinds")]
-    found = (specific or general or [{"daily": []}])[0]
-    return [kind for kind in found["daily"] if kind in LogKind.values]
 
 
 @dataclass
@@ -135,8 +117,10 @@ def _store(entries: list[LogEntry], by) -> list[LogEntry]:
     with transaction.atomic():
         recorded = LogEntry.objects.bulk_create(entries)
         audit_record_many([audit_entry(actor=by, action="duty.log.record", obj=e, after=snapshot(e)) for e in recorded])
-        for entry in (e for e in recorded if e.findings):
-            _tell_managers(entry)
+        flagged = [e for e in recorded if e.findings]
+        names = dict(Staff.objects.filter(pk__in={e.staff_id for e in flagged}).values_list("pk", "name"))
+        for entry in flagged:
+            _tell_managers(entry, worker=names.get(entry.staff_id, ""))
     return recorded
 
 
@@ -169,10 +153,9 @@ def log_entry_record(*, operator: Operator, kind: str, data: dict, by, source: s
     return _store([entry], by)[0]
 
 
-def _tell_managers(entry: LogEntry) -> None:
+def _tell_managers(entry: LogEntry, *, worker: str) -> None:
     if entry.kind == LogKind.MORNING_CHECK:
-        worker = Staff.objects.get(pk=entry.staff_id)
-        title = _("%(worker)s is off duty today: %(why)s") % {"worker": worker.name, "why": "、".join(entry.findings)}
+        title = _("%(worker)s is off duty today: %(why)s") % {"worker": worker, "why": "、".join(entry.findings)}
     else:
         title = _("%(record)s of %(day)s: %(why)s") % {
             "record": entry.get_kind_display(),

@@ -3,16 +3,12 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from shian.core.choices import Role
-from shian.core.tests.factories import BusinessUserFactory
 from shian.duty.services.lists import (
     control_list_adopt,
     control_list_put_in_force,
     template_for,
     templates_load_shipped,
 )
-from shian.registry.choices import MembershipRole
-from shian.registry.tests.factories import MembershipFactory, OperatorFactory
 
 
 @pytest.fixture
@@ -24,32 +20,6 @@ def media(settings, tmp_path):
 @pytest.fixture
 def templates(db):
     return {t.code: t for t, _created in templates_load_shipped()}
-
-
-@pytest.fixture
-def restaurant(db):
-    return OperatorFactory(name="姑苏面馆", category="catering")
-
-
-def _member(operator, role: str, username: str):
-    user = BusinessUserFactory(username=username, roles=[Role(role)])
-    MembershipFactory(operator=operator, user=user, role=role)
-    return user
-
-
-@pytest.fixture
-def officer(restaurant):
-    return _member(restaurant, MembershipRole.OFFICER, "mian-officer")
-
-
-@pytest.fixture
-def director(restaurant):
-    return _member(restaurant, MembershipRole.DIRECTOR, "mian-director")
-
-
-@pytest.fixture
-def principal(restaurant):
-    return _member(restaurant, MembershipRole.PRINCIPAL, "mian-principal")
 
 
 def put_in_force(operator, by, *, days_ago: int = 0):

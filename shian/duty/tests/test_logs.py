@@ -13,11 +13,11 @@ from rest_framework.test import APIClient
 from shian.core.models import AuditEntry, Notification
 from shian.core.services.tokens import api_token_create
 from shian.duty.choices import DutyKind, LogKind
-from shian.duty.logbook import read_entry
+from shian.duty.logbook import read_entry, required_logs
 from shian.duty.models import LogEntry
 from shian.duty.rules import morning_check_findings, retained_sample_findings
 from shian.duty.selectors import standings
-from shian.duty.services.logs import log_entries_record, log_entry_record, required_logs
+from shian.duty.services.logs import log_entries_record, log_entry_record
 from shian.registry.models import Operator, Staff
 from shian.registry.tests.factories import OperatorFactory
 

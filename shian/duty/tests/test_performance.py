@@ -13,7 +13,7 @@ from shian.duty.rules import performance_score
 from shian.duty.services.staffing import appointment_make
 from shian.registry.models import Operator, Staff
 from shian.registry.tests.factories import OperatorFactory
-from shian.training.models import Exam
+from shian.training.tests.factories import taken_exam
 
 from .conftest import put_in_force
 from .test_services import signed_check
@@ -48,21 +48,7 @@ def two_directors(templates, restaurant, director, officer):
     for ago in range(10, 0, -1):
         signed_check(restaurant, officer, timezone.localdate() - datetime.timedelta(days=ago), control_list)
     put_in_force(other, None, days_ago=10)
-    Exam.objects.create(
-        operator=restaurant,
-        user=director,
-        staff=people[restaurant.pk],
-        audience="director",
-        kind="assessment",
-        questions=[],
-        seed=1,
-        answers={},
-        pass_mark=80,
-        started_at=timezone.now(),
-        submitted_at=timezone.now(),
-        score=90,
-        passed=True,
-    )
+    taken_exam(staff=people[restaurant.pk], user=director, kind="assessment", score=90, audience="director")
     return restaurant, other
 
 

@@ -5,6 +5,7 @@ import datetime
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
@@ -22,6 +23,7 @@ from shian.inspection.services import (
     rectification_submit,
     rectification_verify,
 )
+from shian.inspection.ticks import escalate_rectification_overdue
 
 CHECKLISTS = Path(__file__).resolve().parents[2] / "inspection" / "checklists"
 
@@ -127,3 +129,23 @@ def test_the_pages_are_scoped_and_the_answer_is_posted_with_htmx(
     assert (
         regulator.post(reverse("duty-self-answer", args=[started.pk, item.pk]), {"outcome": "yes"}).status_code == 403
     )
+
+
+def test_an_overdue_own_order_goes_to_the_county_bureau(
+    django_capture_on_commit_callbacks, checklists, restaurant, director
+):
+    bureau = RegulatorFactory(username="gusu-overdue", agency=AgencyFactory(region=region("320508")))
+    started = self_inspection_start(operator=restaurant, by=director)
+    first = started.answers.select_related("item").first()
+    answer(started, director, {first.item.code: "排水沟堵塞"})
+    self_inspection_finish(self_inspection=started, by=director)
+    rectification_self_open(
+        self_inspection=started, by=director, answers=[first], requirement="疏通", deadline=timezone.localdate()
+    )
+    with (
+        time_machine.travel(timezone.now() + datetime.timedelta(days=2)),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        assert escalate_rectification_overdue() == 1
+    assert Notification.objects.filter(recipient=bureau, kind="rectification.overdue").exists()
+    assert Notification.objects.filter(recipient=director, kind="rectification.overdue").exists()

@@ -12,7 +12,7 @@ from shian.core.models import AuditEntry, LedgerEntry, Notification
 from shian.core.services.ledger import ledger_verify
 from shian.core.tests.test_evidence import upload
 from shian.duty.choices import Assessment, DutyRole, ListStatus, ProblemStatus, RecordsOn
-from shian.duty.models import Appointment, DailyCheck, RiskControlList, WeeklyReview
+from shian.duty.models import Appointment, DailyCheck, RiskControlList
 from shian.duty.services.lists import (
     SHIPPED,
     control_list_put_in_force,
@@ -36,6 +36,7 @@ from shian.duty.services.records import (
 from shian.duty.services.staffing import appointment_end, appointment_make
 from shian.registry.models import Staff
 from shian.registry.tests.factories import OperatorFactory
+from shian.training.tests.factories import taken_exam
 
 from .conftest import put_in_force
 
@@ -439,30 +440,12 @@ def test_every_write_is_audited(in_force, restaurant, officer, director):
         "duty.daily.answer",
         "duty.daily.sign",
     } <= actions
-    assert WeeklyReview.objects.count() == 0
     assert RiskControlList.objects.filter(operator=restaurant, status=ListStatus.IN_FORCE).count() == 1
 
 
 def test_a_person_who_failed_the_bureaus_spot_test_cannot_be_appointed(restaurant, director):
-    from shian.training.models import Exam
-
     person = staff(restaurant, "赵六", "110105194912310021")
-    Exam.objects.create(
-        operator=restaurant,
-        user=director,
-        staff=person,
-        audience="officer",
-        kind="spot",
-        due_on=today(),
-        questions=[],
-        seed=1,
-        answers={},
-        pass_mark=80,
-        started_at=timezone.now(),
-        submitted_at=timezone.now(),
-        score=40,
-        passed=False,
-    )
+    taken_exam(staff=person, user=director, kind="spot", score=40)
     with pytest.raises(ValidationError):
         appointment_make(operator=restaurant, staff=person, role=DutyRole.OFFICER, appointed_on=today(), by=director)
     appointment_make(operator=restaurant, staff=person, role=DutyRole.PRINCIPAL, appointed_on=today(), by=director)

@@ -5,11 +5,12 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from shian.core.choices import UserKind
 from shian.registry.models import Operator
 from shian.registry.selectors import membership_role
+from shian.registry.shortcuts import operator_for
 
 from ..selectors import duty_today
-from .common import operator_for
 
 
 @login_required
@@ -36,6 +37,6 @@ def _card(request, operator, mine):
         "today": today,
         "role": membership_role(request.user, operator),
         "window_days": settings.SHIAN_DUTY["CARD_WINDOW_DAYS"],
-        "operators": list(mine[:50]) if request.user.kind == "business" else [],
+        "operators": list(mine[:50]) if request.user.kind == UserKind.BUSINESS else [],
     }
     return render(request, "duty/card.html", context)

@@ -10,10 +10,10 @@ from django.utils import timezone
 from shian.registry.models import Staff
 from shian.registry.qr import qr_svg
 from shian.registry.rules import mask_name
+from shian.registry.shortcuts import operator_for
 from shian.registry.views.public import PAGE_MAX_AGE, QR_MAX_AGE, public_view
 
 from ..codes import STATE_LABELS, safety_map, staff_statuses
-from .common import operator_for
 
 
 def _staff(public_id: str) -> Staff:

@@ -11,13 +11,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shian.core.outcome import report
+from shian.core.responses import pdf_response
 from shian.registry.selectors import membership_role
+from shian.registry.shortcuts import operator_for
 
 from ..documents import daily_check_pdf
 from ..forms import AnswerForm
 from ..models import DailyCheck
 from ..services.records import daily_check_answer, daily_check_open, daily_check_sign, line_evidence
-from .common import operator_for, pdf, record_for
+from .common import record_for
 
 
 @login_required
@@ -116,4 +118,4 @@ def daily_sign(request, pk):
 @permission_required("duty.view_dailycheck", raise_exception=True)
 def daily_pdf(request, pk):
     check = record_for(request, DailyCheck, pk, "control_list", "recorded_by")
-    return pdf(daily_check_pdf(check, _lines(check)), f"daily-check-{check.day}.pdf")
+    return pdf_response(daily_check_pdf(check, _lines(check)), f"daily-check-{check.day}.pdf")

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shian.core.outcome import report
+from shian.registry.shortcuts import operator_for
 
 from ..choices import ListStatus
 from ..forms import ListForm, PointForm
@@ -23,7 +24,6 @@ from ..services.lists import (
     risk_point_save,
     template_for,
 )
-from .common import operator_for
 
 
 def _lists(operator):

@@ -12,13 +12,13 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from shian.registry.selectors import membership_role
+from shian.registry.shortcuts import operator_for
 
 from ..choices import LogKind
 from ..forms import entry_form_class
-from ..logbook import SPECS
+from ..logbook import SPECS, required_logs
 from ..models import LogEntry
-from ..services.logs import log_entry_record, required_logs
-from .common import operator_for
+from ..services.logs import log_entry_record
 
 
 def _day(request, today: datetime.date) -> datetime.date:

@@ -11,7 +11,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shian.core.outcome import report
+from shian.core.responses import pdf_response
 from shian.registry.selectors import membership_role
+from shian.registry.shortcuts import operator_for
 
 from ..choices import Assessment, DutyKind, Frequency
 from ..documents import monthly_meeting_pdf
@@ -20,7 +22,7 @@ from ..models import MonthlyMeeting
 from ..rules import period_end
 from ..selectors import period_summary, points_checked, year_summary
 from ..services.records import monthly_meeting_record, monthly_meeting_sign
-from .common import operator_for, pdf, record_for
+from .common import record_for
 
 
 def _month(value: str) -> datetime.date:
@@ -117,7 +119,7 @@ def monthly_sign(request, pk):
 @permission_required("duty.view_monthlymeeting", raise_exception=True)
 def monthly_pdf(request, pk):
     meeting = record_for(request, MonthlyMeeting, pk, "recorded_by")
-    return pdf(
+    return pdf_response(
         monthly_meeting_pdf(meeting, list(meeting.priorities.all())), f"monthly-meeting-{meeting.month:%Y-%m}.pdf"
     )
 

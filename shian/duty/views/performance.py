@@ -1,16 +1,14 @@
 """Director performance (履职评价): the evaluation of each business's director over a window, ranked in a region."""
 
-import datetime
-
 from django.contrib.auth.decorators import login_required, permission_required
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 
 from shian.registry.models import Operator
 
 from ..choices import DutyRole
 from ..performance import COMPONENTS, evaluations
+from .records import window
 
 WINDOW_DAYS = 90
 
@@ -19,9 +17,7 @@ WINDOW_DAYS = 90
 @permission_required("duty.view_appointment", raise_exception=True)
 def performance_view(request):
     today = timezone.localdate()
-    last = min(parse_date(request.GET.get("to") or "") or today, today)
-    first = parse_date(request.GET.get("from") or "") or last - datetime.timedelta(days=WINDOW_DAYS - 1)
-    first = max(min(first, last), last - datetime.timedelta(days=366))
+    first, last = window(request, today, days=WINDOW_DAYS)
     role = DutyRole.OFFICER if request.GET.get("role") == DutyRole.OFFICER else DutyRole.DIRECTOR
     operators = Operator.objects.visible_to(request.user)
     region = request.GET.get("region", "")

@@ -8,17 +8,16 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 
+from shian.registry.shortcuts import operator_for
+
 from ..models import DailyCheck, MonthlyMeeting, WeeklyReview
 from ..selectors import standings
-from .common import operator_for
-
-WINDOW_DAYS = 30
 
 
-def window(request, today: datetime.date) -> tuple[datetime.date, datetime.date]:
-    """The `from`–`to` dates asked for (at most a year apart), else the last 30 days."""
+def window(request, today: datetime.date, days: int = 30) -> tuple[datetime.date, datetime.date]:
+    """The `from`–`to` dates asked for (at most a year apart, never after today), else the last `days` days."""
     last = parse_date(request.GET.get("to") or "") or today
-    first = parse_date(request.GET.get("from") or "") or last - datetime.timedelta(days=WINDOW_DAYS - 1)
+    first = parse_date(request.GET.get("from") or "") or last - datetime.timedelta(days=days - 1)
     last = min(last, today)
     first = max(min(first, last), last - datetime.timedelta(days=366))
     return first, last

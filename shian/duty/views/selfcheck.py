@@ -17,11 +17,12 @@ from shian.core.outcome import report
 from shian.inspection.choices import Outcome
 from shian.inspection.services import rectification_self_open
 from shian.registry.selectors import membership_role
+from shian.registry.shortcuts import operator_for
 
 from ..forms import SelfRectificationForm
 from ..models import SelfInspection
 from ..services.selfcheck import self_inspection_answer, self_inspection_finish, self_inspection_start
-from .common import operator_for, record_for
+from .common import record_for
 
 
 @login_required

@@ -9,12 +9,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shian.core.outcome import report
+from shian.registry.shortcuts import operator_for
 
 from ..forms import AppointmentForm
 from ..models import Appointment
 from ..selectors import staffing_of
 from ..services.staffing import appointment_end, appointment_make
-from .common import operator_for
 
 
 @login_required

@@ -12,7 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shian.core.outcome import report
+from shian.core.responses import pdf_response
 from shian.registry.selectors import membership_role
+from shian.registry.shortcuts import operator_for
 
 from ..choices import Frequency
 from ..documents import weekly_review_pdf
@@ -27,7 +29,7 @@ from ..services.records import (
     weekly_review_sign,
     weekly_review_update,
 )
-from .common import operator_for, pdf, record_for
+from .common import record_for
 
 
 @login_required
@@ -136,4 +138,4 @@ def weekly_sign(request, pk):
 @permission_required("duty.view_weeklyreview", raise_exception=True)
 def weekly_pdf(request, pk):
     review = record_for(request, WeeklyReview, pk, "recorded_by")
-    return pdf(weekly_review_pdf(review, _problems(review)), f"weekly-review-{review.week}.pdf")
+    return pdf_response(weekly_review_pdf(review, _problems(review)), f"weekly-review-{review.week}.pdf")

@@ -32,3 +32,13 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 
     operator = factory.SubFactory(OperatorFactory)
     role = MembershipRole.OFFICER
+
+
+def business_member(operator: Operator, role: str, username: str):
+    """A business user of `operator` holding an Order 60 `role` there (its group and its membership)."""
+    from shian.core.choices import Role
+    from shian.core.tests.factories import BusinessUserFactory
+
+    user = BusinessUserFactory(username=username, roles=[Role(role)])
+    MembershipFactory(operator=operator, user=user, role=role)
+    return user

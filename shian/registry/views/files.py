@@ -27,6 +27,7 @@ from ..services import (
     staff_reactivate,
     staff_update,
 )
+from ..shortcuts import operator_for
 from ..timeline import expiry_state, operator_timeline
 
 TIMELINE_PAGE = 20
@@ -42,10 +43,6 @@ def _require_any(user, *perms: str) -> None:
 def _can_keep_staff(user) -> bool:
     """Business users keep their own staff; regulators who may change a business may too."""
     return user.has_perm("registry.change_staff") or user.has_perm("registry.change_operator")
-
-
-def _visible_operator(request, pk) -> Operator:
-    return get_object_or_404(Operator.objects.visible_to(request.user).select_related("region__parent"), pk=pk)
 
 
 def _public_links(operator: Operator) -> dict[str, str]:
@@ -66,7 +63,7 @@ def _warn(request, warnings: list[str], what: str) -> None:
 @login_required
 @vary_on_headers("HX-Request")
 def operator_detail(request, pk):
-    operator = _visible_operator(request, pk)
+    operator = operator_for(request, pk, "region__parent")
     user = request.user
     try:
         offset = max(int(request.GET.get("events", 0)), 0)
@@ -128,7 +125,7 @@ def operator_new(request):
 @login_required
 def operator_edit(request, pk):
     _require_any(request.user, "registry.change_operator")
-    operator = _visible_operator(request, pk)
+    operator = operator_for(request, pk, "region__parent")
     form = OperatorForm(request.POST or None, instance=operator, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -162,7 +159,7 @@ def _licence_form(request, operator: Operator, licence: Licence | None):
 @login_required
 def licence_new(request, pk):
     _require_any(request.user, "registry.add_licence")
-    return _licence_form(request, _visible_operator(request, pk), None)
+    return _licence_form(request, operator_for(request, pk, "region__parent"), None)
 
 
 @login_required
@@ -193,7 +190,7 @@ def _filing_form(request, operator: Operator, filing: Filing | None):
 @login_required
 def filing_new(request, pk):
     _require_any(request.user, "registry.add_filing")
-    return _filing_form(request, _visible_operator(request, pk), None)
+    return _filing_form(request, operator_for(request, pk, "region__parent"), None)
 
 
 @login_required
@@ -230,7 +227,7 @@ def _staff_form(request, operator: Operator, staff: Staff | None):
 @login_required
 def staff_new(request, pk):
     _require_any(request.user, "registry.add_staff", "registry.change_operator")
-    return _staff_form(request, _visible_operator(request, pk), None)
+    return _staff_form(request, operator_for(request, pk, "region__parent"), None)
 
 
 @login_required

@@ -4,12 +4,8 @@ import tomllib
 import pytest
 from django.test import Client
 
-from shian.core.choices import Role
-from shian.core.tests.factories import BusinessUserFactory
 from shian.duty.services.staffing import appointment_make
-from shian.registry.choices import MembershipRole
 from shian.registry.models import Staff
-from shian.registry.tests.factories import MembershipFactory, OperatorFactory
 from shian.training.models import Exam, Question
 from shian.training.services import questions_load
 
@@ -155,32 +151,6 @@ def bank(db):
 def few_questions(settings):
     """Exams of six questions (the small bank has 9, 6 of them for officers)."""
     settings.SHIAN_TRAINING = {**settings.SHIAN_TRAINING, "QUESTIONS": 6}
-
-
-@pytest.fixture
-def restaurant(db):
-    return OperatorFactory(name="姑苏面馆", category="catering")
-
-
-def member(operator, role: str, username: str):
-    user = BusinessUserFactory(username=username, roles=[Role(role)])
-    MembershipFactory(operator=operator, user=user, role=role)
-    return user
-
-
-@pytest.fixture
-def officer(restaurant):
-    return member(restaurant, MembershipRole.OFFICER, "mian-officer")
-
-
-@pytest.fixture
-def director(restaurant):
-    return member(restaurant, MembershipRole.DIRECTOR, "mian-director")
-
-
-@pytest.fixture
-def principal(restaurant):
-    return member(restaurant, MembershipRole.PRINCIPAL, "mian-principal")
 
 
 @pytest.fixture
